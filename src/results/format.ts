@@ -1,0 +1,56 @@
+import wrapAnsi from 'wrap-ansi';
+import type { StageResults } from './load.js';
+import type { Prediction } from './schema.js';
+import { errorTotals, formatScore, judgeNotes, scoreRows } from './summary.js';
+
+/** Renders the score table, judge notes and error categories as plain text no wider than `width`. */
+export function formatScoreReport(results: StageResults, width: number): string[] {
+  const lines: string[] = [];
+  if (!results.scores) {
+    return ['No scores yet: run the evaluate stage (`mllm-course run evaluate`).'];
+  }
+
+  lines.push('Scores (mean over samples; CRIMSON range -1 to 1, GREEN 0 to 1)');
+  lines.push(`${pad('metric', 10)}${pad('model', 11)}${pad('mean', 8)}${pad('n', 5)}unparsed`);
+  for (const row of scoreRows(results.scores)) {
+    lines.push(`${pad(row.metric, 10)}${pad(row.model, 11)}${pad(formatScore(row.mean), 8)}${pad(String(row.n), 5)}${row.parseFailures}`);
+  }
+
+  for (const note of judgeNotes(results.scores)) {
+    if (!note.ran) {
+      lines.push(...wrap(`${note.metric}: not scored. ${note.reason ?? 'The judge model did not run.'}`, width));
+    }
+  }
+
+  const totals = errorTotals(results.details);
+  if (totals.size > 0) {
+    lines.push('', 'Error categories (summed over samples)');
+    for (const [key, categories] of totals) {
+      const parts = [...categories].filter(([, count]) => count > 0).map(([category, count]) => `${category} ${count}`);
+      lines.push(...wrap(`${key}: ${parts.length > 0 ? parts.join(', ') : 'none'}`, width));
+    }
+  }
+
+  return lines.map((line) => line.slice(0, width));
+}
+
+/** Renders one prediction: the question, the reference and both answers, stacked. */
+export function formatPrediction(prediction: Prediction, index: number, count: number, width: number): string[] {
+  const lines = [`Sample ${index + 1} of ${count}: ${prediction.id}`];
+
+  lines.push(...wrap(`Image: ${prediction.image}`, width));
+  lines.push(...wrap(`Question: ${prediction.question}`, width));
+  lines.push(...wrap(`Reference: ${prediction.reference}`, width));
+  lines.push(...wrap(`Base: ${prediction.base ?? '(not generated)'}`, width));
+  lines.push(...wrap(`Fine-tuned: ${prediction.finetuned ?? '(not generated)'}`, width));
+
+  return lines;
+}
+
+function wrap(text: string, width: number): string[] {
+  return wrapAnsi(text, Math.max(10, width), { hard: true, trim: true }).split('\n');
+}
+
+function pad(text: string, size: number): string {
+  return text.length >= size ? `${text.slice(0, size - 1)} ` : text.padEnd(size);
+}

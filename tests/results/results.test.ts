@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatPrediction, formatScoreReport } from '../../src/results/format.js';
+import { loadResults } from '../../src/results/load.js';
+import { errorTotals, scoreRows } from '../../src/results/summary.js';
+import { ContentError } from '../../src/util/content-error.js';
+
+let outDir: string;
+
+function write(relative: string, text: string): void {
+  const file = path.join(outDir, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+const scores = {
+  metrics: {
+    crimson: { finetuned: { mean: 0.856, n: 16, parse_failures: 1 }, base: { mean: 0.698, n: 16, parse_failures: 0 } },
+    green: { base: { mean: null, n: 0, parse_failures: 0 }, finetuned: { mean: null, n: 0, parse_failures: 0 } },
+  },
+  judges: {
+    crimson: { model: 'rajpurkarlab/medgemma-4b-it-crimson', ran: true },
+    green: { model: 'StanfordAIMI/GREEN-radllama2-7b', ran: false, reason: 'Smoke mode runs on the CPU, where the 7B judge cannot run.' },
+  },
+};
+
+beforeEach(() => {
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllm-results-'));
+});
+
+afterEach(() => {
+  fs.rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('loadResults', () => {
+  it('returns empty parts before any stage ran', () => {
+    const results = loadResults(outDir);
+    expect(results.predictions).toEqual([]);
+    expect(results.scores).toBeUndefined();
+    expect(results.details).toEqual([]);
+  });
+
+  it('reads predictions, scores and details', () => {
+    write('infer/predictions.jsonl', `${JSON.stringify({ id: 'a', image: '/x/a-0.png', question: 'Heart?', reference: 'Normal heart size.', base: 'Heart normal.', finetuned: 'Normal heart size.' })}\n\n`);
+    write('evaluate/scores.json', JSON.stringify(scores));
+    write('evaluate/details.jsonl', [
+      JSON.stringify({ id: 'a', metric: 'crimson', model: 'base', score: 0.5, errors: { false_finding: 1, missing_finding: 2 }, explanation: 'One false finding.' }),
+      JSON.stringify({ id: 'b', metric: 'crimson', model: 'base', score: 1, errors: { false_finding: 2 } }),
+    ].join('\r\n'));
+
+    const results = loadResults(outDir);
+
+    expect(results.predictions).toHaveLength(1);
+    expect(results.predictions[0]?.finetuned).toBe('Normal heart size.');
+    expect(results.scores?.judges.green?.ran).toBe(false);
+    expect(results.details).toHaveLength(2);
+    expect(results.details[1]?.explanation).toBeNull();
+  });
+
+  it('names the file and line of a bad prediction', () => {
+    write('infer/predictions.jsonl', `${JSON.stringify({ id: 'a', image: '', question: 'q', reference: 'r', base: 'b', finetuned: 'f' })}\n{"id": "b", "image": 3}\n`);
+
+    expect(() => loadResults(outDir)).toThrow(ContentError);
+    expect(() => loadResults(outDir)).toThrow(/predictions\.jsonl: field "line 2\.image"/);
+  });
+
+  it('rejects scores that are not JSON', () => {
+    write('evaluate/scores.json', '{"metrics": ');
+    expect(() => loadResults(outDir)).toThrow(/scores\.json: file: not valid JSON/);
+  });
+});
+
+describe('score summary', () => {
+  it('orders base before fine-tuned within each metric', () => {
+    write('evaluate/scores.json', JSON.stringify(scores));
+    const rows = scoreRows(loadResults(outDir).scores!);
+
+    expect(rows.map((row) => `${row.metric}/${row.model}`)).toEqual(['crimson/base', 'crimson/finetuned', 'green/base', 'green/finetuned']);
+    expect(rows[1]?.mean).toBe(0.856);
+    expect(rows[1]?.parseFailures).toBe(1);
+    expect(rows[2]?.mean).toBeUndefined();
+  });
+
+  it('sums error categories per metric and model', () => {
+    const totals = errorTotals([
+      { id: 'a', metric: 'green', model: 'base', score: 0.5, errors: { a: 1, b: 2 }, explanation: null },
+      { id: 'b', metric: 'green', model: 'base', score: 0.5, errors: { a: 3 }, explanation: null },
+      { id: 'a', metric: 'green', model: 'finetuned', score: 1, errors: { a: 0 }, explanation: null },
+    ]);
+
+    expect(totals.get('green/base')?.get('a')).toBe(4);
+    expect(totals.get('green/base')?.get('b')).toBe(2);
+    expect(totals.get('green/finetuned')?.get('a')).toBe(0);
+  });
+
+  it('reports a judge that did not run instead of a score', () => {
+    write('evaluate/scores.json', JSON.stringify(scores));
+    const text = formatScoreReport(loadResults(outDir), 60).join('\n');
+
+    expect(text).toContain('crimson   base       0.698');
+    expect(text).toMatch(/green     base       n\/a/);
+    expect(text).toContain('green: not scored. Smoke mode runs on the CPU');
+    expect(text).not.toMatch(/green\s+base\s+0\.\d/);
+  });
+
+  it('keeps every line within the width', () => {
+    write('evaluate/scores.json', JSON.stringify(scores));
+    for (const width of [40, 60, 80]) {
+      const lines = formatScoreReport(loadResults(outDir), width);
+      for (const line of lines) {
+        expect(line.length).toBeLessThanOrEqual(width);
+      }
+    }
+  });
+
+  it('wraps a long prediction within the width', () => {
+    const long = 'The cardiomediastinal silhouette is within normal limits and there is no focal consolidation. '.repeat(3);
+    const lines = formatPrediction({ id: 'x', image: '/data/a.png', question: 'Lungs?', reference: long, base: null, finetuned: long }, 0, 16, 50);
+
+    expect(lines[0]).toBe('Sample 1 of 16: x');
+    expect(lines.some((line) => line.startsWith('Base: (not generated)'))).toBe(true);
+    for (const line of lines) {
+      expect(line.length).toBeLessThanOrEqual(50);
+    }
+  });
+});
