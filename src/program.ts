@@ -5,6 +5,7 @@ import { registerDoctorCommands } from './commands/doctor.js';
 import { registerHubCommands } from './commands/hub.js';
 import { registerLessonsCommands } from './commands/lessons.js';
 import { registerQuizCommands } from './commands/quiz.js';
+import { registerResultsCommands } from './commands/results.js';
 import { registerRunnerCommands } from './commands/runner.js';
 import { resolveMode } from './util/mode.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(context: CliContext): Command {
   registerLessonsCommands(program, context);
   registerQuizCommands(program, context);
   registerRunnerCommands(program, context);
+  registerResultsCommands(program, context);
   registerHubCommands(program, context);
   registerDoctorCommands(program, context);
 
