@@ -1,0 +1,1 @@
+"""Helpers of the prepare stage: download, archive extraction, question files, records, smoke data."""
