@@ -72,8 +72,8 @@ interface Fact {
   pattern: RegExp;
 }
 
-/** Matches a number written with or without thousands separators, e.g. "4,096" or "4096". */
-function number(digits: string): string {
+/** Returns a regex source matching a number with or without thousands separators, e.g. "4,096" or "4096". */
+function numberPattern(digits: string): string {
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return grouped === digits ? digits : `(?:${grouped}|${digits})`;
 }
@@ -121,22 +121,22 @@ const FACTS: Fact[] = [
 
   // 02 architecture
   fact('02', 'overview', 'MedGemma 1.5 is 4B only', /MedGemma 1\.5 exists only as a 4B/),
-  fact('02', 'overview', 'projector 1,152 to 2,560', new RegExp(`${number('1152')} to the decoder width ${number('2560')}`)),
+  fact('02', 'overview', 'projector 1,152 to 2,560', new RegExp(`${numberPattern('1152')} to the decoder width ${numberPattern('2560')}`)),
   fact('02', 'overview', '3D CT and MRI added in 1.5', /3D CT and MRI/),
   fact('02', 'overview', 'whole-slide histopathology added', /whole-slide histopathology/i),
   fact('02', 'overview', 'localisation added', /localisation with bounding boxes/i),
   fact('02', 'overview', 'EHR added', /EHR/),
   fact('02', 'pixels-to-tokens', '896x896 input', /896x896/),
   fact('02', 'pixels-to-tokens', 'patch size 14', /patches of 14x14 pixels/),
-  fact('02', 'pixels-to-tokens', '64x64 = 4,096 patches', new RegExp(`64x64 = ${number('4096')}`)),
+  fact('02', 'pixels-to-tokens', '64x64 = 4,096 patches', new RegExp(`64x64 = ${numberPattern('4096')}`)),
   fact('02', 'pixels-to-tokens', '27 blocks', /27 Transformer blocks/),
   fact('02', 'pixels-to-tokens', '16 heads of dimension 72', /16 heads of dimension 72/),
-  fact('02', 'pixels-to-tokens', 'width 1,152', new RegExp(`width \\*{0,2}${number('1152')}`)),
-  fact('02', 'pixels-to-tokens', 'MLP 4,304', new RegExp(number('4304'))),
+  fact('02', 'pixels-to-tokens', 'width 1,152', new RegExp(`width \\*{0,2}${numberPattern('1152')}`)),
+  fact('02', 'pixels-to-tokens', 'MLP 4,304', new RegExp(numberPattern('4304'))),
   fact('02', 'pixels-to-tokens', 'no pooling head', /no pooling\s+head/i),
   fact('02', 'medsiglip', '400M vision and 400M text encoder', /400M-parameter vision encoder and a\s+400M-parameter text encoder/),
   fact('02', 'medsiglip', 'released at 448', /448x448/),
-  fact('02', 'medsiglip', '32x32 = 1,024 patches at 448', new RegExp(`32x32 = ${number('1024')}`)),
+  fact('02', 'medsiglip', '32x32 = 1,024 patches at 448', new RegExp(`32x32 = ${numberPattern('1024')}`)),
   fact('02', 'medsiglip', 'CT and MRI slices in training data', /slices of CT and MRI/),
   fact('02', 'sigmoid-loss', 'independent binary classification', /independent binary classification/),
   fact('02', 'sigmoid-loss', 'temperature initialised at 10', /t = 10\b/),
@@ -145,7 +145,7 @@ const FACTS: Fact[] = [
   fact('02', 'pooling-projector', '4x4 average pooling', /Average pooling 4x4/i),
   fact('02', 'pooling-projector', '16x16 = 256 tokens', /16x16 = 256/),
   fact('02', 'pooling-projector', 'RMSNorm', /RMSNorm/),
-  fact('02', 'pooling-projector', 'linear map without bias', new RegExp(`${number('1152')} -> ${number('2560')} without bias`)),
+  fact('02', 'pooling-projector', 'linear map without bias', new RegExp(`${numberPattern('1152')} -> ${numberPattern('2560')} without bias`)),
   fact('02', 'pooling-projector', 'about 2.95M parameters', /2\.95M/),
   fact('02', 'pooling-projector', '<start_of_image> is 255999', /<start_of_image>`? \| 255999/),
   fact('02', 'pooling-projector', 'image soft token is 262144', /262144/),
@@ -157,33 +157,33 @@ const FACTS: Fact[] = [
   fact('02', 'tiles-vs-whole-image', 'quadrant arithmetic 4 x 64 = 256', /8x8[\s\S]*64 tokens[\s\S]*448x448[\s\S]*4 x 64 = 256/),
   fact('02', 'tiles-vs-whole-image', 'Pan & Scan crops resized to 896', /Pan & Scan[\s\S]*each crop to 896x896/),
   fact('02', 'gemma3-decoder', '34 blocks', /blocks \| 34/),
-  fact('02', 'gemma3-decoder', 'd_model 2,560', new RegExp(`d_model \\| ${number('2560')}`)),
-  fact('02', 'gemma3-decoder', 'FFN 10,240', new RegExp(number('10240'))),
+  fact('02', 'gemma3-decoder', 'd_model 2,560', new RegExp(`d_model \\| ${numberPattern('2560')}`)),
+  fact('02', 'gemma3-decoder', 'FFN 10,240', new RegExp(numberPattern('10240'))),
   fact('02', 'gemma3-decoder', 'GeGLU, not SwiGLU', /GeGLU, \*\*not\s+SwiGLU/),
   fact('02', 'gemma3-decoder', 'tanh GELU gate', /tanh-approximated GELU/),
   fact('02', 'gemma3-decoder', 'RMSNorm before and after', /RMSNorm before and after/),
   fact('02', 'gemma3-decoder', 'QK-norm', /QK-norm/),
   fact('02', 'gemma3-decoder', 'no soft-capping', /no soft-capping/),
   fact('02', 'gemma3-decoder', 'tied embeddings', /Tied embeddings/),
-  fact('02', 'gemma3-decoder', '128K = 131,072 context', new RegExp(`128K = ${number('131072')}`)),
+  fact('02', 'gemma3-decoder', '128K = 131,072 context', new RegExp(`128K = ${numberPattern('131072')}`)),
   fact('02', 'gqa', '8 query heads, 4 KV heads', /\*\*8 query heads\*\* but only \*\*4 key-value heads/),
   fact('02', 'gqa', '2 query heads per KV head', /2 query heads per KV head/),
   fact('02', 'gqa', 'head dimension 256', /dimension\s+\*\*256\*\*/),
-  fact('02', 'gqa', 'q_proj output 2,048', new RegExp(`8 x 256 = ${number('2048')}`)),
-  fact('02', 'gqa', 'k/v_proj output 1,024', new RegExp(`4 x 256 = ${number('1024')}`)),
+  fact('02', 'gqa', 'q_proj output 2,048', new RegExp(`8 x 256 = ${numberPattern('2048')}`)),
+  fact('02', 'gqa', 'k/v_proj output 1,024', new RegExp(`4 x 256 = ${numberPattern('1024')}`)),
   fact('02', 'local-global', '5 local for every 1 global', /5 local layers\s+for every 1 global layer/),
-  fact('02', 'local-global', 'window 1,024', new RegExp(`previous \\*\\*${number('1024')}\\*\\* tokens`)),
+  fact('02', 'local-global', 'window 1,024', new RegExp(`previous \\*\\*${numberPattern('1024')}\\*\\* tokens`)),
   fact('02', 'local-global', 'global layers 5, 11, 17, 23, 29', /5, 11, 17, 23 and 29/),
   fact('02', 'local-global', '29 local + 5 global', /29 local and 5 global/),
   fact('02', 'local-global', 'last four layers local', /last four layers \(30 to 33\) are local/),
-  fact('02', 'local-global', 'RoPE 10k local', new RegExp(`base frequency is \\*\\*${number('10000')}\\*\\*`)),
-  fact('02', 'local-global', 'RoPE 1M global', new RegExp(`RoPE base is\\s+\\*\\*${number('1000000')}\\*\\*`)),
+  fact('02', 'local-global', 'RoPE 10k local', new RegExp(`base frequency is \\*\\*${numberPattern('10000')}\\*\\*`)),
+  fact('02', 'local-global', 'RoPE 1M global', new RegExp(`RoPE base is\\s+\\*\\*${numberPattern('1000000')}\\*\\*`)),
   fact('02', 'local-global', 'linear scaling factor 8', /linear scaling with factor 8/),
   fact('02', 'attention-mask', 'bidirectional within one image', /attend to each other bidirectionally/),
   fact('02', 'attention-mask', 'causal text', /\*\*causal\*\*/),
   fact('02', 'attention-mask', 'no attention to later images', /no token sees a later image/i),
   fact('02', 'long-context-3d', '85 slices', /\*\*85 slices\*\*/),
-  fact('02', 'long-context-3d', '85 x 256 = 21,760', new RegExp(`85 slices x 256 tokens = ${number('21760')}`)),
+  fact('02', 'long-context-3d', '85 x 256 = 21,760', new RegExp(`85 slices x 256 tokens = ${numberPattern('21760')}`)),
 
   // 03 data preparation
   fact('03', 'flare-dataset', 'dataset id', /FLARE-MedFM\/FLARE-MLLM-2D/),
@@ -191,8 +191,8 @@ const FACTS: Fact[] = [
   fact('03', 'flare-dataset', 'IU X-ray is the report-generation part', /IU X-ray[\s\S]*report generation/),
   fact('03', 'flare-dataset', '2 views', /\*\*2 views\*\*/),
   fact('03', 'flare-dataset', 'about 4 questions per study', /about 4 section-level questions/),
-  fact('03', 'flare-dataset', '7,797 training rows', new RegExp(`${number('7797')}\\s+training rows`)),
-  fact('03', 'flare-dataset', '1,945 validation rows', new RegExp(`${number('1945')} validation rows`)),
+  fact('03', 'flare-dataset', '7,797 training rows', new RegExp(`${numberPattern('7797')}\\s+training rows`)),
+  fact('03', 'flare-dataset', '1,945 validation rows', new RegExp(`${numberPattern('1945')} validation rows`)),
   fact('03', 'flare-dataset', 'about 112 MB', /about 112 MB/),
   fact('03', 'layout', 'splits', /`training`, `validation-public`, `validation-hidden` and\s+`testing`/),
   fact('03', 'layout', 'JSON fields', /`TaskType`[\s\S]*`Modality`[\s\S]*`ImageName`[\s\S]*`Question`[\s\S]*`Answer`[\s\S]*`Split`/),
@@ -208,7 +208,7 @@ const FACTS: Fact[] = [
   fact('04', 'lora', 'B starts at zero', /B starts at zero/),
   fact('04', 'lora', 'no inference latency after merging', /No inference latency after merging/),
   fact('04', 'lora-params', 'r(d + k) parameters', /r\(d \+ k\) parameters/),
-  fact('04', 'lora-params', 'q_proj example 73,728', new RegExp(`16 x \\(${number('2560')} \\+ ${number('2048')}\\) = ${number('73728')}`)),
+  fact('04', 'lora-params', 'q_proj example 73,728', new RegExp(`16 x \\(${numberPattern('2560')} \\+ ${numberPattern('2048')}\\) = ${numberPattern('73728')}`)),
   fact('04', 'lora-params', 'about 29.8M over 34 blocks', /34 blocks[\s\S]*29\.8M/),
   fact('04', 'qlora', '65B on one 48 GB GPU', /65B model on a single 48 GB GPU/),
   fact('04', 'qlora', 'bf16 compute dtype', /bf16 compute dtype/),
@@ -379,7 +379,7 @@ describe('lesson files', () => {
         continue;
       }
       if (inFence) {
-        // Leaves room for the code block indent that the renderer adds at 60 columns.
+        // Leaves 4 columns for the indent that a terminal renderer may add to code blocks.
         expect(line.length, `code line too long: ${line}`).toBeLessThanOrEqual(56);
       }
     }
