@@ -7,6 +7,7 @@ import { registerLessonsCommands } from './commands/lessons.js';
 import { registerQuizCommands } from './commands/quiz.js';
 import { registerResultsCommands } from './commands/results.js';
 import { registerRunnerCommands } from './commands/runner.js';
+import { ContentError } from './util/content-error.js';
 import { resolveMode } from './util/mode.js';
 
 export function packageVersion(): string {
@@ -65,6 +66,11 @@ export async function runCli(argv: string[], partial: Partial<CliContext> = {}):
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0; usage errors were already printed.
       return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof ContentError) {
+      // A broken lesson or question file is a packaging fault: name it instead of printing a stack trace.
+      context.stderr.write(`${error.message}\nReinstall mllm-course, or fix the file if you are editing the course.\n`);
+      return 1;
     }
     throw error;
   }

@@ -1,0 +1,128 @@
+import { Box, Text, useApp, useInput } from 'ink';
+import React, { useCallback, useReducer } from 'react';
+import type { CourseContent } from '../lessons/load.js';
+import type { ProgressStore } from '../progress/store.js';
+import type { Theme } from '../util/theme.js';
+import { Footer, FOOTER_MAX_LINES } from './footer.js';
+import { HelpOverlay } from './help-overlay.js';
+import { HomeScreen } from './home.js';
+import { footerHints, matchCommand, type Command, type KeyScope } from './keymap.js';
+import { ReaderScreen } from './reader.js';
+import { appReducer, currentScreen, initialState, type Screen } from './state.js';
+import { ThemeProvider } from './theme.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export interface AppProps {
+  course: CourseContent;
+  store: ProgressStore;
+  theme: Theme;
+  /** Screen to open first; home when absent. */
+  initialScreen?: Screen;
+  /** Messages for the home screen, such as the progress store's warnings. */
+  notices?: string[];
+}
+
+/** One row stays free under the frame so that it never fills the terminal (Ink redraws the whole screen then). */
+const SPARE_ROWS = 1;
+
+function scopesOf(screen: Screen): KeyScope[] {
+  switch (screen.kind) {
+    case 'home':
+      return ['home', 'global'];
+    case 'reader':
+      return ['reader', 'global'];
+  }
+}
+
+/** Root of the tutor: holds the screen stack, routes global keys and lays out screen, help and footer. */
+export function App({ course, store, theme, initialScreen, notices = [] }: AppProps): React.JSX.Element {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const [state, dispatch] = useReducer(appReducer, initialScreen, initialState);
+  const screen = currentScreen(state);
+  const scopes = scopesOf(screen);
+
+  useInput((input, key) => {
+    const command = matchCommand(['global'], input, key);
+    switch (command) {
+      case 'quit':
+        exit();
+        return;
+      case 'help':
+        dispatch({ type: 'toggleHelp' });
+        return;
+      case 'back':
+        dispatch({ type: 'back' });
+        return;
+      default:
+    }
+  });
+
+  const openLesson = useCallback((lessonId: string, sectionId?: string) => {
+    dispatch({ type: 'open', screen: { kind: 'reader', lessonId, sectionId } });
+  }, []);
+  const switchLesson = useCallback((lessonId: string) => {
+    dispatch({ type: 'replace', screen: { kind: 'reader', lessonId } });
+  }, []);
+
+  const bodyHeight = Math.max(4, rows - FOOTER_MAX_LINES - SPARE_ROWS);
+  const active = !state.helpOpen;
+  const hidden: Command[] = state.stack.length > 1 ? [] : ['back'];
+  if (screen.kind === 'reader' && !course.lessons.find((lesson) => lesson.id === screen.lessonId)?.stage) {
+    hidden.push('reader.handsOn');
+  }
+
+  let body: React.JSX.Element;
+  if (state.helpOpen) {
+    body = <HelpOverlay scopes={scopes} width={columns} height={bodyHeight} />;
+  } else {
+    body = renderScreen();
+  }
+
+  function renderScreen(): React.JSX.Element {
+    switch (screen.kind) {
+      case 'home':
+        return (
+          <HomeScreen
+            lessons={course.lessons}
+            store={store}
+            notices={notices}
+            width={columns}
+            height={bodyHeight}
+            active={active}
+            onOpenLesson={(lessonId) => openLesson(lessonId)}
+          />
+        );
+      case 'reader': {
+        const lesson = course.lessons.find((candidate) => candidate.id === screen.lessonId);
+        if (!lesson) {
+          return <Text>{`Lesson ${screen.lessonId} does not exist; press Esc to go back.`}</Text>;
+        }
+        return (
+          <ReaderScreen
+            key={`${state.stack.length}:${screen.lessonId}:${screen.sectionId ?? ''}`}
+            course={course}
+            lesson={lesson}
+            store={store}
+            sectionId={screen.sectionId}
+            width={columns}
+            height={bodyHeight}
+            active={active}
+            onOpenLesson={switchLesson}
+          />
+        );
+      }
+    }
+  }
+
+  return (
+    <ThemeProvider theme={theme}>
+      <Box flexDirection="column" width={columns}>
+        <Box flexDirection="column" height={bodyHeight}>
+          {body}
+        </Box>
+        <Footer hints={footerHints(state.helpOpen ? ['help', 'global'] : scopes, hidden)} width={columns} />
+      </Box>
+    </ThemeProvider>
+  );
+}
