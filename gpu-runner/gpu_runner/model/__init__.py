@@ -1,0 +1,1 @@
+"""Model code shared by the finetune and infer stages: loading, batching, generation."""

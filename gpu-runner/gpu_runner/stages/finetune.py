@@ -1,0 +1,325 @@
+"""finetune: QLoRA fine-tuning of MedGemma 1.5 4B on the prepared SFT records.
+
+Outputs under --out: finetune/checkpoints/ (resumed from on a rerun),
+finetune/adapter/ (the LoRA adapter and the processor) and
+finetune/train_summary.json, written last. A run folder that already has both
+the summary and the adapter is skipped.
+
+The training loop is transformers' Trainer with our own collator rather than
+trl's SFTTrainer: the collator already builds the labels (answer only) and never
+truncates, and SFTTrainer's own truncation and assistant-only masking would have
+to be switched off one by one to keep it from cutting through image tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+from gpu_runner import atomic
+from gpu_runner.errors import ExitCode, StageError
+from gpu_runner.events import EventEmitter
+from gpu_runner.model.loading import DEFAULT_MODEL_ID
+from gpu_runner.model.records import read_records
+from gpu_runner.paths import RunPaths
+
+# Course values, each overridable by a flag.
+DEFAULT_EPOCHS = 0.25
+DEFAULT_BATCH_SIZE = 8
+DEFAULT_GRAD_ACCUM = 2
+DEFAULT_LR = 2e-4
+DEFAULT_IMAGE_SIZE = 896
+DEFAULT_IMAGES_PER_SAMPLE = 1
+DEFAULT_LORA_R = 16
+DEFAULT_LORA_ALPHA = 16
+DEFAULT_LORA_DROPOUT = 0.05
+DEFAULT_TARGET_MODULES = "all-linear"
+
+# Defaults of our own (the course names none).
+DEFAULT_MAX_LENGTH = 2048
+DEFAULT_EVAL_STEPS = 50
+DEFAULT_EVAL_SAMPLES = 128
+DEFAULT_SAVE_STEPS = 25
+DEFAULT_LOGGING_STEPS = 5
+DEFAULT_OPTIM = "adamw_torch_fused"
+
+# With --smoke, flags left at None take these values instead.
+SMOKE_MAX_STEPS = 4
+SMOKE_BATCH_SIZE = 2
+SMOKE_GRAD_ACCUM = 1
+SMOKE_EVAL_STEPS = 2
+SMOKE_EVAL_SAMPLES = 4
+SMOKE_SAVE_STEPS = 2
+SMOKE_LOGGING_STEPS = 1
+
+OOM_HINT = (
+    "Lower --batch-size (for example to 4) and raise --grad-accum by the same factor (for example to 4) "
+    "to keep the effective batch; --image-size does not help, because the processor resizes every image "
+    "to 896 px, 256 tokens, anyway. Check with nvidia-smi that no other process holds GPU memory."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})")
+    parser.add_argument("--epochs", type=float, default=DEFAULT_EPOCHS, help=f"training epochs, may be a fraction (default: {DEFAULT_EPOCHS})")
+    parser.add_argument("--max-steps", type=int, default=None, help=f"stop after this many optimizer steps; overrides --epochs (default: none, {SMOKE_MAX_STEPS} with --smoke)")
+    parser.add_argument("--batch-size", type=int, default=None, help=f"records per device per step (default: {DEFAULT_BATCH_SIZE}, {SMOKE_BATCH_SIZE} with --smoke)")
+    parser.add_argument("--grad-accum", type=int, default=None, help=f"gradient accumulation steps (default: {DEFAULT_GRAD_ACCUM}, {SMOKE_GRAD_ACCUM} with --smoke)")
+    parser.add_argument("--lr", type=float, default=DEFAULT_LR, help=f"peak learning rate (default: {DEFAULT_LR})")
+    parser.add_argument("--image-size", type=int, default=None, help=f"resize images to this many pixels square before the processor (default: {DEFAULT_IMAGE_SIZE}, the tiny model's size with --smoke)")
+    parser.add_argument("--images-per-sample", type=int, default=DEFAULT_IMAGES_PER_SAMPLE, help=f"images per record, frontal first (default: {DEFAULT_IMAGES_PER_SAMPLE})")
+    parser.add_argument("--lora-r", type=int, default=DEFAULT_LORA_R, help=f"LoRA rank (default: {DEFAULT_LORA_R})")
+    parser.add_argument("--lora-alpha", type=int, default=DEFAULT_LORA_ALPHA, help=f"LoRA alpha; updates are scaled by alpha/r (default: {DEFAULT_LORA_ALPHA})")
+    parser.add_argument("--lora-dropout", type=float, default=DEFAULT_LORA_DROPOUT, help=f"dropout on the LoRA input (default: {DEFAULT_LORA_DROPOUT})")
+    parser.add_argument("--target-modules", default=DEFAULT_TARGET_MODULES, help=f"PEFT target modules, 'all-linear' or comma-separated names (default: {DEFAULT_TARGET_MODULES})")
+    parser.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH, help=f"longest sequence in tokens; longer records fail instead of being truncated (default: {DEFAULT_MAX_LENGTH})")
+    parser.add_argument("--eval-steps", type=int, default=None, help=f"evaluate the validation loss every this many steps, 0 to turn off (default: {DEFAULT_EVAL_STEPS}, {SMOKE_EVAL_STEPS} with --smoke)")
+    parser.add_argument("--eval-samples", type=int, default=None, help=f"validation records used for the loss, chosen with --seed (default: {DEFAULT_EVAL_SAMPLES}, {SMOKE_EVAL_SAMPLES} with --smoke)")
+    parser.add_argument("--save-steps", type=int, default=None, help=f"write a checkpoint every this many steps (default: {DEFAULT_SAVE_STEPS}, {SMOKE_SAVE_STEPS} with --smoke)")
+    parser.add_argument("--logging-steps", type=int, default=None, help=f"send a progress event every this many steps (default: {DEFAULT_LOGGING_STEPS}, {SMOKE_LOGGING_STEPS} with --smoke)")
+    parser.add_argument("--optim", default=None, help=f"transformers optimizer name, such as paged_adamw_8bit (default: {DEFAULT_OPTIM}, adamw_torch with --smoke)")
+
+
+def resolve_defaults(args: argparse.Namespace) -> None:
+    """Fill the flags left at None with the course values, or the smoke values with --smoke."""
+    from gpu_runner.smoke.tiny_model import IMAGE_SIZE_PX
+
+    smoke = args.smoke
+    fallbacks = {
+        "max_steps": SMOKE_MAX_STEPS if smoke else None,
+        "batch_size": SMOKE_BATCH_SIZE if smoke else DEFAULT_BATCH_SIZE,
+        "grad_accum": SMOKE_GRAD_ACCUM if smoke else DEFAULT_GRAD_ACCUM,
+        "image_size": IMAGE_SIZE_PX if smoke else DEFAULT_IMAGE_SIZE,
+        "eval_steps": SMOKE_EVAL_STEPS if smoke else DEFAULT_EVAL_STEPS,
+        "eval_samples": SMOKE_EVAL_SAMPLES if smoke else DEFAULT_EVAL_SAMPLES,
+        "save_steps": SMOKE_SAVE_STEPS if smoke else DEFAULT_SAVE_STEPS,
+        "logging_steps": SMOKE_LOGGING_STEPS if smoke else DEFAULT_LOGGING_STEPS,
+        "optim": "adamw_torch" if smoke else DEFAULT_OPTIM,
+    }
+    for name, value in fallbacks.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    for name in ("batch_size", "grad_accum", "images_per_sample", "lora_r", "max_length"):
+        if getattr(args, name) < 1:
+            raise StageError(
+                f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}.",
+                exit_code=ExitCode.USAGE,
+                code="usage",
+            )
+    if args.max_steps is None and args.epochs <= 0:
+        raise StageError(f"--epochs must be above 0, got {args.epochs}.", exit_code=ExitCode.USAGE, code="usage")
+
+
+def target_modules(value: str) -> str | list[str]:
+    return value if value == "all-linear" else [name.strip() for name in value.split(",") if name.strip()]
+
+
+def planned_steps(args: argparse.Namespace, train_size: int) -> int:
+    """Optimizer steps that Trainer will run, for the start event."""
+    if args.max_steps:
+        return args.max_steps
+    steps_per_epoch = math.ceil(math.ceil(train_size / args.batch_size) / args.grad_accum)
+    return max(1, math.ceil(steps_per_epoch * args.epochs))
+
+
+def is_finished(paths: RunPaths) -> bool:
+    return paths.train_summary.is_file() and (paths.adapter_dir / "adapter_config.json").is_file()
+
+
+def training_arguments(args: argparse.Namespace, paths: RunPaths, has_eval: bool) -> Any:
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
+        output_dir=str(paths.checkpoints_dir),
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps or -1,
+        per_device_train_batch_size=args.batch_size,
+        per_device_eval_batch_size=args.batch_size,
+        gradient_accumulation_steps=args.grad_accum,
+        learning_rate=args.lr,
+        optim=args.optim,
+        bf16=not args.smoke,
+        use_cpu=args.smoke,
+        gradient_checkpointing=True,
+        gradient_checkpointing_kwargs={"use_reentrant": False},
+        logging_steps=args.logging_steps,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=args.eval_steps if has_eval else None,
+        save_strategy="steps",
+        save_steps=args.save_steps,
+        save_total_limit=2,
+        seed=args.seed,
+        data_seed=args.seed,
+        report_to="none",
+        remove_unused_columns=False,
+        label_names=["labels"],
+        dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+
+
+def run(args: argparse.Namespace, events: EventEmitter) -> int:
+    paths = RunPaths.from_out(args.out)
+    resolve_defaults(args)
+
+    if is_finished(paths):
+        events.start("fine-tuned adapter found, nothing to do")
+        events.artifact(paths.adapter_dir, "adapter")
+        events.done(f"adapter already in {paths.adapter_dir}; delete {paths.finetune_dir} to train again")
+        return ExitCode.OK
+
+    if not args.smoke:
+        from gpu_runner.model.loading import require_bf16_gpu
+
+        require_bf16_gpu()
+
+    prepare_hint = "Run the prepare stage first (with the same --out" + (" and --smoke)." if args.smoke else ").")
+    train_records = read_records(paths.train_jsonl, stage_hint=prepare_hint)
+    validation_records = read_records(paths.validation_jsonl, stage_hint=prepare_hint)
+    eval_records = random.Random(args.seed).sample(
+        validation_records, min(args.eval_samples, len(validation_records))
+    ) if args.eval_steps else []
+
+    total = planned_steps(args, len(train_records))
+    events.start(f"fine-tuning {'the tiny smoke model' if args.smoke else args.model} on {len(train_records)} records", total=total)
+    summary = train(args, paths, events, train_records, eval_records)
+
+    atomic.write_json(paths.train_summary, summary)
+    events.artifact(paths.adapter_dir, "adapter")
+    events.artifact(paths.train_summary, "train summary")
+    train_loss = summary["train_loss"]
+    loss_text = f"{train_loss:.4g}" if isinstance(train_loss, float) else "n/a"
+    events.done(f"trained {summary['steps']} steps, train loss {loss_text}")
+    return ExitCode.OK
+
+
+def checkpoint_step(checkpoint: str) -> int:
+    state = json.loads((Path(checkpoint) / "trainer_state.json").read_text(encoding="utf-8"))
+    return int(state["global_step"])
+
+
+def load_final_checkpoint(model: Any, trainer: Any, checkpoint: str) -> None:
+    """Load the adapter weights and the trainer state of a checkpoint that finished training."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+    from transformers import TrainerState
+
+    set_peft_model_state_dict(model, load_file(str(Path(checkpoint) / "adapter_model.safetensors")))
+    trainer.state = TrainerState.load_from_json(str(Path(checkpoint) / "trainer_state.json"))
+
+
+def last_logged(trainer: Any, key: str) -> float | None:
+    for entry in reversed(trainer.state.log_history):
+        if key in entry:
+            return entry[key]
+    return None
+
+
+def final_eval_loss(trainer: Any) -> float:
+    """Return the validation loss at the last step, evaluating only when that step was not evaluated."""
+    evaluations = [entry for entry in trainer.state.log_history if "eval_loss" in entry]
+    if evaluations and evaluations[-1].get("step") == trainer.state.global_step:
+        return evaluations[-1]["eval_loss"]
+    # The EventsCallback sends this evaluation's metric event through on_log.
+    return trainer.evaluate()["eval_loss"]
+
+
+def train(
+    args: argparse.Namespace,
+    paths: RunPaths,
+    events: EventEmitter,
+    train_records: list[dict[str, Any]],
+    eval_records: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Train the adapter, save it with the processor, and return the summary."""
+    import transformers
+    from transformers import PrinterCallback, Trainer
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from gpu_runner.model.collator import TrainingCollator
+    from gpu_runner.model.loading import load_processor, load_training_model, out_of_memory_as_stage_error
+    from gpu_runner.model.training import EventsCallback, ListDataset
+
+    transformers.set_seed(args.seed)
+    if args.smoke:
+        from gpu_runner.smoke.tiny_model import ensure_tiny_model
+
+        source: str | Path = ensure_tiny_model(paths.root)
+    else:
+        source = args.model
+
+    processor = load_processor(source)
+    lora = {
+        "r": args.lora_r,
+        "lora_alpha": args.lora_alpha,
+        "lora_dropout": args.lora_dropout,
+        "target_modules": target_modules(args.target_modules),
+    }
+    started_at = time.monotonic()
+    with out_of_memory_as_stage_error(OOM_HINT):
+        model = load_training_model(source, smoke=args.smoke, lora=lora)
+        trainer = Trainer(
+            model=model,
+            args=training_arguments(args, paths, bool(eval_records)),
+            train_dataset=ListDataset(train_records),
+            eval_dataset=ListDataset(eval_records) if eval_records else None,
+            data_collator=TrainingCollator(
+                processor,
+                image_size=args.image_size,
+                images_per_sample=args.images_per_sample,
+                max_length=args.max_length,
+            ),
+            callbacks=[EventsCallback(events)],
+        )
+        # With tqdm off, Trainer prints every log dict on stdout; the events already carry them.
+        trainer.remove_callback(PrinterCallback)
+        checkpoint = get_last_checkpoint(str(paths.checkpoints_dir)) if paths.checkpoints_dir.is_dir() else None
+        total_steps = planned_steps(args, len(train_records))
+        if checkpoint and checkpoint_step(checkpoint) >= total_steps:
+            # Resuming from the final checkpoint would run one extra step (transformers 5.9),
+            # so its weights and state are loaded instead.
+            events.progress(total_steps, total_steps, message=f"training finished in {checkpoint}", unit="steps")
+            load_final_checkpoint(model, trainer, checkpoint)
+            train_loss = last_logged(trainer, "train_loss") or last_logged(trainer, "loss")
+        else:
+            if checkpoint:
+                events.progress(checkpoint_step(checkpoint), total_steps, message=f"resuming from {checkpoint}", unit="steps")
+            train_loss = trainer.train(resume_from_checkpoint=checkpoint).training_loss
+        eval_loss = final_eval_loss(trainer) if eval_records else None
+
+    model.save_pretrained(paths.adapter_dir)
+    processor.save_pretrained(paths.adapter_dir)
+    trainable, total = model.get_nb_trainable_parameters()
+    return {
+        "model": str(args.model) if not args.smoke else "tiny smoke model",
+        "base_model_path": str(source),
+        "smoke": args.smoke,
+        "steps": trainer.state.global_step,
+        "epochs": trainer.state.epoch,
+        "train_loss": train_loss,
+        "eval_loss": eval_loss,
+        "train_records": len(train_records),
+        "eval_records": len(eval_records),
+        "resumed_from": checkpoint,
+        "runtime_s": round(time.monotonic() - started_at, 1),
+        "trainable_parameters": trainable,
+        "total_parameters": total,
+        "settings": {
+            "epochs": args.epochs,
+            "max_steps": args.max_steps,
+            "batch_size": args.batch_size,
+            "grad_accum": args.grad_accum,
+            "lr": args.lr,
+            "image_size": args.image_size,
+            "images_per_sample": args.images_per_sample,
+            "lora": lora,
+            "quantization": None if args.smoke else "4-bit NF4, double quantization, bf16 compute",
+            "optim": args.optim,
+            "seed": args.seed,
+        },
+    }
