@@ -21,6 +21,8 @@ export const AttemptRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   seed: z.number().int(),
+  /** True for an attempt of only the questions missed in an earlier one. */
+  retake: z.boolean().default(false),
   questionIds: z.array(z.string()),
   byTopic: z.record(z.string(), TopicScoreSchema),
   total: TopicScoreSchema,
