@@ -1,0 +1,268 @@
+/**
+ * The runner: one interface over a transport (this machine or an SSH host) to check, prepare, launch,
+ * follow, list and cancel detached stage runs. Local and SSH runners differ only in their transport.
+ */
+import type { StageEvent } from './events.js';
+import { FollowDecoder, type FollowSink } from './follow.js';
+import { LogPipeline } from './log-pipeline.js';
+import { runPreflight, type PreflightReport, type StageRequirement } from './preflight.js';
+import { isValidRunId, LOCAL_TARGET, newRunId } from './quote.js';
+import {
+  cancelScript,
+  DEFAULT_CANCEL_TIMEOUTS,
+  followScript,
+  LAUNCH_EXIT,
+  launchScript,
+  listRunsScript,
+  type CancelTimeouts,
+} from './scripts.js';
+import { runStateFromFacts, type RunState } from './state.js';
+import { environmentScript, syncRunner, type SyncResult } from './sync.js';
+import { LocalTransport, SshTransport, type ScriptStream, type SshOptions, type Transport } from './transport.js';
+
+/** Default work folder on a target; `~` is expanded there, not here. */
+export const DEFAULT_WORK_DIR = '~/mllm-course';
+
+export class UnknownRunError extends Error {
+  constructor(readonly runId: string, target: string) {
+    super(`Run ${JSON.stringify(runId)} was not found on ${target}. List the runs with \`mllm-course runs\`.`);
+    this.name = 'UnknownRunError';
+  }
+}
+
+export interface LaunchOptions {
+  /** Stage name, recorded in the run folder and used in the run id. */
+  stage: string;
+  command: readonly string[];
+  /** Folder the command starts in: absolute, or relative to the work folder. */
+  cwd: string;
+  env?: Readonly<Record<string, string>>;
+  secrets?: { hfToken?: string };
+  runId?: string;
+}
+
+export interface LaunchedRun {
+  id: string;
+  target: string;
+  runDir: string;
+  pgid: number;
+  startedAt: string;
+}
+
+export interface RunSummary {
+  id: string;
+  stage: string;
+  state: RunState;
+}
+
+export interface CancelResult {
+  /** Process ids of the run when the cancel began. */
+  pids: number[];
+  signals: string[];
+  /** True when no process of the group is left. */
+  gone: boolean;
+  /** Processes still alive after SIGKILL; non-empty only when `gone` is false. */
+  left: number[];
+  gpu: 'released' | 'busy' | 'unchecked';
+  /** `pid:MiB` pairs still on the GPU when `gpu` is `busy`. */
+  gpuBusy: string[];
+  /** The run had already ended before the cancel. */
+  alreadyEnded: boolean;
+}
+
+export interface FollowHandle {
+  /** Resolves with the final state, or `detached` when `detach` was called first. */
+  finished: Promise<RunState | 'detached'>;
+  /** Stops following; the run goes on. */
+  detach(): void;
+  decoder: FollowDecoder;
+  /** The local process that reads the run (ssh or sh), for tests that cut the connection. */
+  stream: ScriptStream;
+}
+
+function parseIds(text: string | undefined): number[] {
+  return (text ?? '').trim().split(/\s+/).filter(Boolean).map(Number).filter(Number.isInteger);
+}
+
+export class Runner {
+  constructor(readonly transport: Transport, readonly workDir: string = DEFAULT_WORK_DIR) {}
+
+  get target(): string {
+    return this.transport.target;
+  }
+
+  preflight(requirement: StageRequirement): Promise<PreflightReport> {
+    return runPreflight(this.transport, this.workDir, requirement);
+  }
+
+  sync(sourceDir: string): Promise<SyncResult> {
+    return syncRunner(this.transport, sourceDir, this.workDir);
+  }
+
+  /**
+   * Builds or reuses the virtual environment of a synced gpu-runner; `onLines` gets its build log.
+   * Returns the path of its python.
+   */
+  async buildEnvironment(folder: string, onLines: (lines: string[]) => void): Promise<string> {
+    const stream = this.transport.stream(environmentScript(this.workDir, folder));
+    const log = new LogPipeline();
+    let python: string | undefined;
+    const forward = (lines: string[]): void => {
+      const shown = lines.filter((line) => {
+        const match = /^@@python (.+)$/.exec(line);
+        if (match) {
+          python = match[1];
+          return false;
+        }
+        return true;
+      });
+      if (shown.length > 0) {
+        onLines(shown);
+      }
+    };
+
+    stream.stdout.setEncoding('utf8');
+    stream.stdout.on('data', (chunk: string) => forward(log.push(chunk)));
+    const result = await stream.done;
+    forward(log.end());
+    if (result.exitCode !== 0 || python === undefined) {
+      throw new Error(
+        `Building the Python environment on ${this.target} failed (exit ${result.exitCode}); its log is above. ` +
+          'Fix the cause it names, then run the stage again.',
+      );
+    }
+    return python;
+  }
+
+  /** Starts a detached run and returns once its process group exists. */
+  async launch(options: LaunchOptions): Promise<LaunchedRun> {
+    const id = options.runId ?? newRunId(options.stage);
+    const startedAt = new Date().toISOString();
+    const script = launchScript({
+      workDir: this.workDir,
+      runId: id,
+      cwd: options.cwd,
+      command: options.command,
+      env: { PYTHONUNBUFFERED: '1', ...options.env },
+      meta: { id, stage: options.stage, startedAt, target: this.target, command: options.command },
+      ...(options.secrets?.hfToken ? { hfToken: options.secrets.hfToken } : {}),
+    });
+
+    const result = await this.transport.run(script, { timeoutMs: 60_000 });
+    if (result.exitCode !== 0) {
+      const reason = result.stderr.trim() || `exit ${result.exitCode}`;
+      const next = result.exitCode === LAUNCH_EXIT.noSetsid ? '' : ' Check the target with `mllm-course doctor`.';
+      throw new Error(`Starting ${options.stage} on ${this.target} failed: ${reason}.${next}`);
+    }
+
+    const pgid = Number(/^pgid (\d+)$/m.exec(result.stdout)?.[1]);
+    const runDir = /^run_dir (.+)$/m.exec(result.stdout)?.[1];
+    if (!Number.isInteger(pgid) || !runDir) {
+      throw new Error(`Starting ${options.stage} on ${this.target} gave unexpected output: ${result.stdout.trim()}`);
+    }
+    return { id, target: this.target, runDir, pgid, startedAt };
+  }
+
+  /**
+   * Replays the run's log and events from the start and follows them until the run ends. Each attach
+   * delivers every line once, because the follower reads from offset 0 and then only new bytes.
+   */
+  follow(runId: string, sink: FollowSink, options: { tailLines?: number } = {}): FollowHandle {
+    this.#checkRunId(runId);
+    const decoder = new FollowDecoder(sink, options);
+    const stream = this.transport.stream(followScript(this.workDir, runId));
+    let detached = false;
+
+    stream.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));
+    const finished = stream.done.then((result): RunState | 'detached' => {
+      if (detached) {
+        return 'detached';
+      }
+      if (decoder.missing) {
+        throw new UnknownRunError(runId, this.target);
+      }
+      if (!decoder.state) {
+        throw new Error(`Following run ${runId} on ${this.target} stopped early (exit ${result.exitCode}): ${result.stderr.trim() || 'no message'}. Attach again with \`mllm-course logs ${runId} --follow\`.`);
+      }
+      return decoder.state;
+    }, (error: unknown): RunState | 'detached' => {
+      if (detached) {
+        return 'detached';
+      }
+      throw error;
+    });
+
+    return {
+      finished,
+      decoder,
+      stream,
+      detach: () => {
+        detached = true;
+        stream.kill();
+      },
+    };
+  }
+
+  async cancel(runId: string, timeouts: CancelTimeouts = DEFAULT_CANCEL_TIMEOUTS): Promise<CancelResult> {
+    this.#checkRunId(runId);
+    const budgetS = timeouts.interruptS + timeouts.terminateS + timeouts.killS + timeouts.gpuReleaseS + 30;
+    const result = await this.transport.run(cancelScript(this.workDir, runId, timeouts), { timeoutMs: budgetS * 1000 });
+    const lines = result.stdout.split('\n');
+    const value = (tag: string): string | undefined => lines.find((line) => line === tag || line.startsWith(`${tag} `))?.slice(tag.length + 1);
+
+    if (lines.includes('missing')) {
+      throw new UnknownRunError(runId, this.target);
+    }
+    if (result.exitCode !== 0) {
+      throw new Error(`Cancelling run ${runId} on ${this.target} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+    }
+    if (lines.includes('nopgid')) {
+      throw new Error(`Run ${runId} on ${this.target} has no process group id recorded, so it cannot be signalled; it may not have started.`);
+    }
+
+    const ended = value('ended');
+    const gpuLine = value('gpu') ?? 'unchecked';
+    const [gpuWord, ...busy] = gpuLine.split(' ').filter(Boolean);
+    return {
+      pids: parseIds(value('pids')),
+      signals: lines.filter((line) => line.startsWith('signal ')).map((line) => line.slice(7)),
+      gone: ended !== undefined || lines.includes('gone'),
+      left: parseIds(value('left')),
+      gpu: ended !== undefined ? 'unchecked' : gpuWord === 'released' || gpuWord === 'busy' ? gpuWord : 'unchecked',
+      gpuBusy: busy,
+      alreadyEnded: ended !== undefined,
+    };
+  }
+
+  /** Lists every run folder of the work folder with its state. */
+  async list(): Promise<RunSummary[]> {
+    const result = await this.transport.run(listRunsScript(this.workDir), { timeoutMs: 60_000 });
+    if (result.exitCode !== 0) {
+      throw new Error(`Listing runs on ${this.target} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+    }
+    const runs: RunSummary[] = [];
+    for (const line of result.stdout.split('\n')) {
+      const match = /^run (\S+) (-|\d+) ([01]) ([01]) (\S+)$/.exec(line);
+      if (!match) {
+        continue;
+      }
+      const exitCode = match[2] === '-' ? undefined : Number(match[2]);
+      runs.push({ id: match[1]!, stage: match[5]!, state: runStateFromFacts(exitCode, match[3] === '1', match[4] === '1') });
+    }
+    return runs.sort((left, right) => left.id.localeCompare(right.id));
+  }
+
+  #checkRunId(runId: string): void {
+    if (!isValidRunId(runId)) {
+      throw new UnknownRunError(runId, this.target);
+    }
+  }
+}
+
+/** Makes the runner for a target: `local` (or undefined) for this machine, anything else an SSH host. */
+export function createRunner(target: string | undefined, options: SshOptions & { workDir?: string } = {}): Runner {
+  const transport = target === undefined || target === LOCAL_TARGET ? new LocalTransport(options.env) : new SshTransport(target, options);
+  return new Runner(transport, options.workDir ?? DEFAULT_WORK_DIR);
+}
+
+export type { StageEvent };
