@@ -143,6 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         args = build_parser(selected).parse_args(arguments)
+    except UsageError as error:
+        # argparse reports unknown options from the top-level parser, whose help does not list them.
+        if selected:
+            error.hint = f"Run '{PROG} {selected} --help' for the options."
+        exit_code = report_error(events, error)
+        events.close()
+        return exit_code
     except StageError as error:
         exit_code = report_error(events, error)
         events.close()

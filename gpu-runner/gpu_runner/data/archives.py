@@ -58,8 +58,6 @@ def check_member(archive: Path, info: zipfile.ZipInfo, destination: Path) -> Pat
     and anything else that resolves outside `destination` (zip slip).
     """
     name = info.filename
-    if "\x00" in name:
-        raise UnsafeArchiveError(archive, name, "contains a NUL byte")
     normalized = name.replace("\\", "/")
     member_path = PurePosixPath(normalized)
     if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):

@@ -9,14 +9,15 @@ never logged here.
 from __future__ import annotations
 
 import errno
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gpu_runner.errors import ExitCode, StageError
 
-ProgressCallback = Callable[[int, int | None], None]
-"""Called with (files done, file count or None while unknown)."""
+ProgressCallback = Callable[[int, int | None, str], None]
+"""Called with (amount done, total or None while unknown, unit: "files" or "bytes")."""
 
 TOKEN_HINT = (
     "Set a Hugging Face token with read access: log in with 'hf auth login', or let the tutor "
@@ -25,10 +26,15 @@ TOKEN_HINT = (
 )
 
 
-def dataset_url(repo_id: str, endpoint: str | None = None) -> str:
+def hub_endpoint() -> str:
+    """The Hub's base URL: https://huggingface.co unless HF_ENDPOINT names another."""
     from huggingface_hub import constants
 
-    return f"{(endpoint or constants.ENDPOINT).rstrip('/')}/datasets/{repo_id}"
+    return constants.ENDPOINT.rstrip("/")
+
+
+def dataset_url(repo_id: str) -> str:
+    return f"{hub_endpoint()}/datasets/{repo_id}"
 
 
 def has_token() -> bool:
@@ -43,6 +49,7 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
     from huggingface_hub.errors import (
         GatedRepoError,
         HfHubHTTPError,
+        IncompleteSnapshotError,
         LocalEntryNotFoundError,
         OfflineModeIsEnabled,
         RepositoryNotFoundError,
@@ -51,6 +58,19 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
 
     url = dataset_url(repo_id)
     token_present = has_token()
+
+    # snapshot_download wraps a refused repository lookup (403, 5xx) in LocalEntryNotFoundError
+    # when no local copy exists; the HTTP error it came from says more.
+    if isinstance(error, LocalEntryNotFoundError) and isinstance(error.__cause__, HfHubHTTPError):
+        error = error.__cause__
+
+    if isinstance(error, IncompleteSnapshotError):
+        return StageError(
+            f"the local copy of {repo_id} is incomplete and the Hub cannot be reached: {error}",
+            "Connect to the network and run prepare again; the download resumes where it stopped.",
+            ExitCode.ENVIRONMENT,
+            code="incomplete_download",
+        )
 
     if isinstance(error, GatedRepoError):
         if not token_present:
@@ -85,8 +105,8 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
         )
     if isinstance(error, (LocalEntryNotFoundError, OfflineModeIsEnabled)):
         return StageError(
-            f"cannot download {repo_id}: the Hub is not reachable (no network, or HF_HUB_OFFLINE=1) "
-            "and no complete copy is on disk",
+            f"cannot download {repo_id}: the Hub at {hub_endpoint()} is not "
+            "reachable (no network, or HF_HUB_OFFLINE=1) and no copy is on disk",
             "Connect to the network and unset HF_HUB_OFFLINE, or pass --source DIR with an already downloaded copy.",
             ExitCode.ENVIRONMENT,
             code="offline",
@@ -117,20 +137,50 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
     return None
 
 
+class NullStream:
+    """A text stream that drops everything, so that tqdm keeps counting without drawing a bar."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+BYTES_REPORT_INTERVAL_S = 1.0
+
+
 def make_tqdm_class(on_progress: ProgressCallback) -> type[Any]:
-    """A tqdm class that forwards the file count of snapshot_download to `on_progress`."""
+    """A tqdm class that forwards snapshot_download's progress to `on_progress`.
+
+    snapshot_download creates three bars from it (huggingface_hub 1.33): files
+    fetched, bytes received ("Downloading bytes") and bytes written. The first two
+    are forwarded, the bytes at most once per BYTES_REPORT_INTERVAL_S.
+    """
     from tqdm.auto import tqdm
 
     class EventTqdm(tqdm):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["disable"] = True
+            kwargs["file"] = NullStream()
+            kwargs["disable"] = False
             super().__init__(*args, **kwargs)
-            on_progress(0, self.total)
+            self.last_report_s = 0.0
+            self.forward()
 
         def update(self, n: float | None = 1) -> bool | None:
             shown = super().update(n)
-            on_progress(int(self.n), self.total)
+            self.forward()
             return shown
+
+        def forward(self) -> None:
+            total = int(self.total) if self.total else None
+            if self.unit != "B":
+                on_progress(int(self.n), total, "files")
+            elif str(self.desc).startswith("Downloading bytes"):
+                now = time.monotonic()
+                if now - self.last_report_s >= BYTES_REPORT_INTERVAL_S:
+                    self.last_report_s = now
+                    on_progress(int(self.n), total, "bytes")
 
     return EventTqdm
 

@@ -86,8 +86,8 @@ def resolve_source(args: argparse.Namespace, paths: RunPaths, events: EventEmitt
             )
         return source
 
-    def on_download(done: int, total: int | None) -> None:
-        events.progress(done, total, unit="files", message=f"downloading {args.repo}")
+    def on_download(done: int, total: int | None, unit: str) -> None:
+        events.progress(done, total, unit=unit, message=f"downloading {args.repo}")
 
     download_dataset(
         args.repo,
