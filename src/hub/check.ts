@@ -84,13 +84,10 @@ interface CheckContext {
   canReadGatedRepos: boolean | null;
 }
 
-/** The Hub could not be reached during a check; carries the reason for the report. */
-class HubUnreachable extends Error {}
-
 /**
  * Checks the token and every repository the stage needs against the Hub: existence, gating, access with
- * this token, and the download size. Never throws for Hub answers or network failures; those end up in
- * the report (`offline: true` when the Hub cannot be reached). Throws {@link InvalidEndpointError} only.
+ * this token, and the download size. Never throws for Hub error responses or network failures, which end up
+ * in the report (`offline: true` when the Hub cannot be reached). Throws {@link InvalidEndpointError} only.
  */
 export async function checkHubAccess(options: HubCheckOptions = {}): Promise<HubReport> {
   const env = options.env ?? process.env;
@@ -108,7 +105,7 @@ export async function checkHubAccess(options: HubCheckOptions = {}): Promise<Hub
   let accessToken = discovery.token?.reveal();
 
   if (accessToken !== undefined && !accessToken.startsWith('hf_')) {
-    // @huggingface/hub rejects such a token before any request; the report says so instead.
+    // @huggingface/hub throws on such a token before any request, so the report lists it as rejected.
     tokenRejected = true;
     accessToken = undefined;
   }
@@ -216,7 +213,7 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
       return { report, offlineReason: null };
     }
 
-    // Repository info and listings answer even for gated repositories whose terms were not accepted, so
+    // Repository info and listings return 200 even for gated repositories whose terms were not accepted, so
     // only a file request proves access. The smallest file keeps the probe cheap.
     const probe = selected.reduce((smallest, file) => (file.size < smallest.size ? file : smallest));
     const download = await fileDownloadInfo({ repo, path: probe.path, ...common });
@@ -267,7 +264,7 @@ function recordingFetch(base: typeof fetch, failures: Map<string, HubFailure>, t
   return async (input, init) => {
     const signal = init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     const response = await base(input, { ...init, signal });
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = requestUrl(input);
     debug('hub: %s %s -> %d', init?.method ?? 'GET', url, response.status);
 
     if (!response.ok) {
@@ -281,6 +278,13 @@ function recordingFetch(base: typeof fetch, failures: Map<string, HubFailure>, t
     }
     return response;
   };
+}
+
+function requestUrl(input: string | URL | Request): string {
+  if (typeof input === 'string') {
+    return input;
+  }
+  return input instanceof URL ? input.href : input.url;
 }
 
 function failureOf(error: unknown, failures: Map<string, HubFailure>): HubFailure {
@@ -308,7 +312,7 @@ function errorMessage(error: unknown): string {
 type WhoAmIResult = Awaited<ReturnType<typeof whoAmI>>;
 
 function toAccount(result: WhoAmIResult): HubAccount {
-  // `fineGrained` is in the whoami-v2 answer for fine-grained tokens but not in the client's types (2.17).
+  // `fineGrained` is in the whoami-v2 response for fine-grained tokens but not in the client's types (2.17).
   const accessToken = result.auth.accessToken as
     | { displayName?: string; role?: string; fineGrained?: { canReadGatedRepos?: boolean } }
     | undefined;

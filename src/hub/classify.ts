@@ -33,7 +33,7 @@ export function classifyFailure(failure: HubFailure, context: ClassifyContext): 
     if (context.tokenSent) {
       return 'invalid-token';
     }
-    // Without a token the Hub also answers 401 for private and missing repositories.
+    // Without a token the Hub also returns 401 for private and missing repositories.
     return errorCode === 'GatedRepo' || GATED_PATTERN.test(message) ? 'needs-token' : 'not-found';
   }
 

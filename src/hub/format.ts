@@ -79,13 +79,20 @@ function tokenLines(report: HubReport): ReportLine[] {
     return lines;
   }
 
-  const tone = report.tokenRejected ? 'error' : report.account ? 'ok' : 'info';
+  let tone: LineTone = 'info';
+  if (report.tokenRejected) {
+    tone = 'error';
+  } else if (report.account) {
+    tone = 'ok';
+  }
   lines.push({ tone, depth: 0, text: `Token ${token.masked ?? ''} from ${token.source?.label ?? 'unknown source'}` });
   lines.push(...fixLines(report, 'invalid-token'));
   if (report.account) {
     const role = report.account.tokenRole ? `, role ${report.account.tokenRole}` : '';
-    const gated =
-      report.account.canReadGatedRepos === null ? '' : report.account.canReadGatedRepos ? ', may read gated repos' : ', may NOT read gated repos';
+    let gated = '';
+    if (report.account.canReadGatedRepos !== null) {
+      gated = report.account.canReadGatedRepos ? ', may read gated repos' : ', may NOT read gated repos';
+    }
     lines.push({ tone: 'info', depth: 1, text: `Account ${report.account.name}${role}${gated}` });
   }
   if (token.note) {
@@ -97,8 +104,16 @@ function tokenLines(report: HubReport): ReportLine[] {
 
 function repoLines(repo: RepoReport, report: HubReport): ReportLine[] {
   const problem = report.problems.find((item) => item.repo === repo.id);
-  const tone = repo.access === 'granted' ? 'ok' : repo.access === 'unchecked' ? 'warning' : (problem?.severity ?? 'error');
-  const gated = repo.gated === null ? '' : repo.gated === false ? ', not gated' : `, gated (${repo.gated})`;
+  let tone: LineTone = problem?.severity ?? 'error';
+  if (repo.access === 'granted') {
+    tone = 'ok';
+  } else if (repo.access === 'unchecked') {
+    tone = 'warning';
+  }
+  let gated = '';
+  if (repo.gated !== null) {
+    gated = repo.gated === false ? ', not gated' : `, gated (${repo.gated})`;
+  }
   const size = repo.downloadBytes === null ? '' : `, ${formatGigabytes(repo.downloadBytes)} in ${repo.files ?? 0} files`;
 
   const lines: ReportLine[] = [
@@ -126,7 +141,7 @@ function sizeLines(report: HubReport): ReportLine[] {
   return lines;
 }
 
-/** The fix of a problem that concerns no repository (token, network, disk), as an indented line. */
+/** Returns the fix of a problem that concerns no repository (token, network, disk) as an indented line. */
 function fixLines(report: HubReport, code: ProblemCode): ReportLine[] {
   const problem = report.problems.find((item) => item.repo === null && item.code === code);
   return problem ? [{ tone: 'info', depth: 1, text: `Fix: ${problem.fix}` }] : [];

@@ -112,7 +112,7 @@ function repoProblem(repo: RepoReport, report: ReportWithoutProblems): HubProble
       return {
         ...base,
         code: 'fine-grained',
-        message: `The fine-grained token ${report.token.masked ?? ''} may not read gated repositories, so ${repo.id} answers 403 even when its terms are accepted.`,
+        message: `The fine-grained token ${report.token.masked ?? ''} may not read gated repositories, so the Hub returns 403 for ${repo.id} even when its terms are accepted.`,
         fix: FINE_GRAINED_FIX,
       };
     case 'needs-token':

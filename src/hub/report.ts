@@ -113,7 +113,7 @@ export interface HubReport {
   token: TokenDiscoveryInfo;
   /** Null when no token was found, the Hub rejected it, or the Hub was offline. */
   account: HubAccount | null;
-  /** True when the Hub answered 401 to the token, or the token does not start with `hf_`. */
+  /** True when the Hub returned 401 for the token, or the token does not start with `hf_`. */
   tokenRejected: boolean;
   serverToken: ServerTokenState;
   stageToken: StageTokenSource;

@@ -11,7 +11,7 @@ export interface RepoRequirement {
   /** `owner/name` on the Hub. */
   id: string;
   type: RepoType;
-  /** Why the course needs it, shown next to the repository. */
+  /** Role in the course, shown next to the repository. */
   purpose: string;
   stages: readonly StageName[];
   /** Folders to list on the Hub (recursively); `''` lists the whole repository. */

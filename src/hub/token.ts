@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 
-/** Where a token was found, in the order huggingface_hub looks (Google Colab secrets aside). */
+/** Token source, in the order huggingface_hub looks (Google Colab secrets aside). */
 export type TokenSourceKind =
   | 'env:HF_TOKEN'
   | 'env:HUGGING_FACE_HUB_TOKEN'
@@ -28,7 +28,7 @@ export interface SkippedTokenFile {
   detail?: string;
 }
 
-/** What discovery found, without the token value: safe to print, log and serialise. */
+/** Discovery result without the token value, so it is safe to print, log and serialise. */
 export interface TokenDiscoveryInfo {
   found: boolean;
   source: TokenSource | null;
@@ -45,7 +45,7 @@ export interface TokenDiscoveryInfo {
 }
 
 export interface TokenDiscovery {
-  /** Null when no source holds a token. */
+  /** Null when no source contains a token. */
   token: HubToken | null;
   info: TokenDiscoveryInfo;
 }

@@ -35,7 +35,7 @@ function repo(report: HubReport, id: string): RepoReport {
   return found;
 }
 
-/** The token may travel only in the Authorization header, never in a URL or a body. */
+/** Asserts that the token travelled only in the Authorization header, never in a URL or a body. */
 function expectTokenOnlyInAuthorization(token: string): void {
   expect(hub.requests.length).toBeGreaterThan(0);
   for (const request of hub.requests) {
@@ -261,7 +261,7 @@ describe('checkHubAccess', () => {
 
   it('treats a Hub that never answers as offline', async () => {
     const silent = http.createServer(() => {
-      // Never answers, like a firewall that drops packets.
+      // Never responds, like a firewall that drops packets.
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;

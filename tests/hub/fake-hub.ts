@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for the Hugging Face Hub on 127.0.0.1 that answers the routes @huggingface/hub 2.x calls:
+ * A stand-in for the Hugging Face Hub on 127.0.0.1 that serves the routes @huggingface/hub 2.x calls:
  * `whoami-v2`, model and dataset info, the recursive tree listing (paginated with a `Link` header like the
  * Hub) and `resolve` downloads, with the Hub's 401/403/404 answers and `X-Error-Code` headers.
  */
@@ -32,7 +32,7 @@ export interface FakeUser {
   accepted: string[];
   /** Gated repositories with a request waiting for review. */
   pending?: string[];
-  /** Leaves `fineGrained` out of the whoami answer, as for tokens the client cannot inspect. */
+  /** Leaves `fineGrained` out of the whoami response, as for tokens the client cannot inspect. */
   omitFineGrainedDetails?: boolean;
 }
 

@@ -119,7 +119,7 @@ describe('discoverToken', () => {
 
     expect(result.info.skipped).toEqual([{ kind: 'file:HF_TOKEN_PATH', path: tokenPath, reason: 'empty' }]);
     expect(result.token?.reveal()).toBe(TOKEN_D);
-    // huggingface_hub itself would read only HF_TOKEN_PATH, so the report says so.
+    // huggingface_hub itself would read only HF_TOKEN_PATH, so the report notes it.
     expect(result.info.huggingfaceHubFile).toBe(tokenPath);
     expect(result.info.note).toContain(`reads ${tokenPath}`);
   });

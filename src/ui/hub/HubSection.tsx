@@ -10,7 +10,7 @@ export interface HubSectionProps {
   theme: Theme;
 }
 
-/** The "Hugging Face" block of the stage preflight screen: a titled list with a glyph per line. */
+/** Renders the "Hugging Face" block of the stage preflight screen: a titled list with a glyph per line. */
 export function HubSection({ section, theme }: HubSectionProps) {
   const statusTone: LineTone = section.status;
   return (
