@@ -1,0 +1,166 @@
+"""infer: answer the same validation sample with the base model and the fine-tuned adapter.
+
+Output under --out: infer/predictions.jsonl, one object per record with
+id, image, question, reference, base and finetuned. The file is rewritten after
+every batch, so a rerun skips the answers already there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from gpu_runner import atomic
+from gpu_runner.errors import ExitCode, StageError
+from gpu_runner.events import EventEmitter
+from gpu_runner.model.generation import DEFAULT_MAX_NEW_TOKENS
+from gpu_runner.model.loading import DEFAULT_MODEL_ID
+from gpu_runner.model.records import Record, image_paths, read_records
+from gpu_runner.model.sample import SAMPLE_MODES, select_sample
+from gpu_runner.paths import RunPaths
+
+DEFAULT_SAMPLE_SIZE = 16
+DEFAULT_BATCH_SIZE = 8
+DEFAULT_IMAGE_SIZE = 896
+MODEL_KEYS = ("base", "finetuned")
+
+OOM_HINT = "Lower --batch-size (for example to 4 or 2) and check with nvidia-smi that no other process holds GPU memory."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})")
+    parser.add_argument("--adapter", type=Path, default=None, metavar="DIR", help="LoRA adapter folder (default: finetune/adapter in --out)")
+    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLE_SIZE, help=f"validation records to answer (default: {DEFAULT_SAMPLE_SIZE})")
+    parser.add_argument(
+        "--sample",
+        choices=SAMPLE_MODES,
+        default="seeded",
+        help="how records are chosen: 'seeded' draws normal and abnormal findings half and half with --seed, "
+        "'first' takes the first rows as the course does (default: seeded)",
+    )
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"records per generate() call (default: {DEFAULT_BATCH_SIZE})")
+    parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS, help=f"longest answer in tokens (default: {DEFAULT_MAX_NEW_TOKENS})")
+    parser.add_argument("--image-size", type=int, default=None, help=f"resize images to this many pixels square before the processor (default: {DEFAULT_IMAGE_SIZE}, the tiny model's size with --smoke)")
+    parser.add_argument("--images-per-sample", type=int, default=1, help="images per record, frontal first (default: 1)")
+
+
+def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
+    """Return the rows of an existing predictions file by id, or {} when there is none."""
+    if not path.is_file():
+        return {}
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows[row["id"]] = row
+    return rows
+
+
+def prediction_row(record: Record, images_per_sample: int, previous: dict[str, Any] | None) -> dict[str, Any]:
+    row = {
+        "id": record["id"],
+        "image": image_paths(record, images_per_sample)[0],
+        "question": record["question"],
+        "reference": record["answer"],
+        "base": None,
+        "finetuned": None,
+    }
+    if previous is not None:
+        row["base"] = previous.get("base")
+        row["finetuned"] = previous.get("finetuned")
+    return row
+
+
+def run(args: argparse.Namespace, events: EventEmitter) -> int:
+    paths = RunPaths.from_out(args.out)
+    if args.samples < 1 or args.batch_size < 1:
+        raise StageError("--samples and --batch-size must be at least 1.", exit_code=ExitCode.USAGE, code="usage")
+    adapter_dir = (args.adapter or paths.adapter_dir).expanduser().resolve()
+    if not (adapter_dir / "adapter_config.json").is_file():
+        raise StageError(
+            f"Fine-tuned adapter not found: {adapter_dir / 'adapter_config.json'}",
+            hint="Run the finetune stage first (with the same --out), or pass --adapter DIR.",
+            exit_code=ExitCode.USAGE,
+            code="missing_input",
+        )
+    if not args.smoke:
+        from gpu_runner.model.loading import require_bf16_gpu
+
+        require_bf16_gpu()
+
+    prepare_hint = "Run the prepare stage first (with the same --out" + (" and --smoke)." if args.smoke else ").")
+    records = select_sample(read_records(paths.validation_jsonl, stage_hint=prepare_hint), args.samples, args.sample, args.seed)
+    previous = read_predictions(paths.predictions)
+    rows = [prediction_row(record, args.images_per_sample, previous.get(record["id"])) for record in records]
+    pending = {key: [index for index, row in enumerate(rows) if row[key] is None] for key in MODEL_KEYS}
+    total = len(rows) * len(MODEL_KEYS)
+    done = total - sum(len(indexes) for indexes in pending.values())
+
+    events.start(f"answering {len(rows)} validation records ({args.sample} sample) with the base and fine-tuned model", total=total)
+    if done == total:
+        atomic.write_jsonl(paths.predictions, rows)
+        events.artifact(paths.predictions, "predictions")
+        events.done(f"all {len(rows)} records already answered")
+        return ExitCode.OK
+
+    generate_pending(args, paths, events, records, rows, pending, adapter_dir, done, total)
+    events.artifact(paths.predictions, "predictions")
+    events.done(f"answered {len(rows)} records with the base and the fine-tuned model")
+    return ExitCode.OK
+
+
+def generate_pending(
+    args: argparse.Namespace,
+    paths: RunPaths,
+    events: EventEmitter,
+    records: list[Record],
+    rows: list[dict[str, Any]],
+    pending: dict[str, list[int]],
+    adapter_dir: Path,
+    done: int,
+    total: int,
+) -> None:
+    """Generate the missing answers: the base model with the adapter turned off, then with it on."""
+    from peft import PeftModel
+
+    from gpu_runner.model.generation import generate_answers
+    from gpu_runner.model.loading import load_inference_model, load_processor, out_of_memory_as_stage_error
+
+    if args.smoke:
+        from gpu_runner.smoke.tiny_model import IMAGE_SIZE_PX, ensure_tiny_model
+
+        source: str | Path = ensure_tiny_model(paths.root)
+        image_size = args.image_size or IMAGE_SIZE_PX
+    else:
+        source = args.model
+        image_size = args.image_size or DEFAULT_IMAGE_SIZE
+
+    processor = load_processor(source)
+    with out_of_memory_as_stage_error(OOM_HINT):
+        model = PeftModel.from_pretrained(load_inference_model(source, smoke=args.smoke), str(adapter_dir))
+        model.eval()
+        for key in MODEL_KEYS:
+            indexes = pending[key]
+            for start in range(0, len(indexes), args.batch_size):
+                batch = indexes[start : start + args.batch_size]
+                batch_records = [records[index] for index in batch]
+                generate = lambda: generate_answers(  # noqa: E731 - the same call with and without the adapter
+                    model,
+                    processor,
+                    batch_records,
+                    image_size=image_size,
+                    images_per_sample=args.images_per_sample,
+                    max_new_tokens=args.max_new_tokens,
+                )
+                if key == "base":
+                    with model.disable_adapter():
+                        answers = generate()
+                else:
+                    answers = generate()
+                for index, answer in zip(batch, answers, strict=True):
+                    rows[index][key] = answer
+                atomic.write_jsonl(paths.predictions, rows)
+                done += len(batch)
+                events.progress(done, total, unit="answers", message=f"{key} model, {len(batch)} records")
