@@ -1,0 +1,286 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import React from 'react';
+import { loadCourse } from '../../src/lessons/load.js';
+import { ProgressStore } from '../../src/progress/store.js';
+import { App } from '../../src/ui/app.js';
+import type { Screen } from '../../src/ui/state.js';
+import { createTheme } from '../../src/util/theme.js';
+import { displayWidth } from '../../src/util/width.js';
+import { KEYS, renderWithSize, tempConfigDir, type Harness } from './harness.js';
+
+const course = loadCourse();
+let config: ReturnType<typeof tempConfigDir>;
+let harness: Harness | undefined;
+
+beforeEach(() => {
+  config = tempConfigDir();
+});
+
+afterEach(() => {
+  harness?.instance.unmount();
+  harness = undefined;
+  config.cleanup();
+});
+
+function start(options: { columns?: number; rows?: number; initialScreen?: Screen; color?: boolean } = {}): { harness: Harness; store: ProgressStore } {
+  const store = ProgressStore.open({ cwd: config.dir });
+  harness = renderWithSize(
+    <App course={course} store={store} theme={createTheme(options.color ?? false)} initialScreen={options.initialScreen} />,
+    options.columns ?? 80,
+    options.rows ?? 24,
+  );
+  return { harness, store };
+}
+
+/** A fresh store on the same folder, so that assertions see what was written to disk. */
+function reopen(): ProgressStore {
+  return ProgressStore.open({ cwd: config.dir });
+}
+
+function expectFits(frame: string, columns: number, rows: number): void {
+  const lines = frame.split('\n');
+  expect(lines.length).toBeLessThan(rows);
+  for (const line of lines) {
+    expect(displayWidth(line), `line wider than ${columns}: "${line}"`).toBeLessThanOrEqual(columns);
+  }
+}
+
+describe('home screen', () => {
+  test('lists all lessons with status', async () => {
+    const { harness } = start();
+    const frame = await harness.waitFor((text) => text.includes('08'), 'the lesson list');
+
+    for (const lesson of course.lessons) {
+      expect(frame).toContain(`${lesson.id} · new`);
+      expect(frame).toContain(lesson.title);
+    }
+    expect(frame).toContain('Lessons read:');
+    expect(frame).toContain('0/8');
+  });
+
+  test('shows keys in the footer', async () => {
+    const { harness } = start();
+    const frame = await harness.waitFor((text) => text.includes('quit'), 'the footer');
+
+    expect(frame).toContain('q quit');
+    expect(frame).toContain('? help');
+    expect(frame).toContain('Enter open');
+  });
+
+  test('offers to continue the last lesson', async () => {
+    const store = ProgressStore.open({ cwd: config.dir });
+    store.update((draft) => {
+      draft.lessons['04'] = { read: false, position: 12 };
+      draft.lastLesson = '04';
+    });
+    const { harness } = start();
+
+    const frame = await harness.waitFor((text) => text.includes('Continue where you left off'), 'the continue line');
+    expect(frame).toContain('Continue where you left off: 04 Fine-tuning, line 13');
+
+    await harness.press('c');
+    const reader = await harness.waitFor((text) => text.includes('Lesson 04 · Fine-tuning'), 'lesson 04 in the reader');
+    expect(reader).toContain('lines 13-');
+  });
+
+  test('fits 80x24 and 60x24', async () => {
+    for (const [columns, rows] of [
+      [80, 24],
+      [60, 24],
+    ] as const) {
+      const { harness: current } = start({ columns, rows });
+      const frame = await current.waitFor((text) => text.includes('quit'), `home at ${columns} columns`);
+      expectFits(frame, columns, rows);
+      current.instance.unmount();
+    }
+  });
+});
+
+describe('reader', () => {
+  test('opens the selected lesson', async () => {
+    const { harness } = start();
+    await harness.waitFor((text) => text.includes('08'), 'the lesson list');
+
+    await harness.press(KEYS.down);
+    await harness.waitFor((text) => text.includes('› 02'), 'lesson 02 selected');
+    await harness.press(KEYS.enter);
+
+    const frame = await harness.waitFor((text) => text.includes('Lesson 02 · Model architecture'), 'lesson 02');
+    expect(frame).toContain('lines 1-');
+    expect(frame).toContain('j/k scroll');
+  });
+
+  test('scrolls by line, page and end', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('lines 1-'), 'the first page');
+
+    await harness.press('j');
+    await harness.waitFor((text) => text.includes('lines 2-'), 'one line down');
+
+    await harness.press(KEYS.pageDown);
+    const paged = await harness.waitFor((text) => !text.includes('lines 2-'), 'one page down');
+    expect(paged).toMatch(/lines (\d+)-/);
+    const pagedTop = Number(/lines (\d+)-/.exec(paged)?.[1]);
+    expect(pagedTop).toBeGreaterThan(10);
+
+    await harness.press('k');
+    await harness.waitFor((text) => text.includes(`lines ${pagedTop - 1}-`), 'one line up');
+
+    await harness.press('G');
+    const bottom = await harness.waitFor((text) => text.includes('100%'), 'the end of the lesson');
+    expect(bottom).toContain('References');
+
+    await harness.press('g');
+    await harness.waitFor((text) => text.includes('lines 1-'), 'back at the top');
+  });
+
+  test('marks a lesson read at its end', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '01' } });
+    await harness.waitFor((text) => text.includes('lines 1-'), 'the first page');
+    expect(reopen().data.lessons['01']?.read ?? false).toBe(false);
+
+    await harness.press('G');
+    await harness.waitFor((text) => text.includes('100%'), 'the end');
+
+    await waitForStore((store) => store.data.lessons['01']?.read === true, 'lesson 01 marked read');
+  });
+
+  test('next and previous lesson', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
+
+    await harness.press('n');
+    await harness.waitFor((text) => text.includes('Lesson 03 · Data preparation'), 'lesson 03');
+
+    await harness.press('p');
+    await harness.waitFor((text) => text.includes('Lesson 02 · Model architecture'), 'lesson 02 again');
+  });
+
+  test('opens at a section and returns to caller', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02', sectionId: 'gqa' } });
+    const frame = await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
+    const gqa = course.lessons.find((lesson) => lesson.id === '02')?.sections.find((section) => section.id === 'gqa');
+
+    expect(gqa).toBeDefined();
+    const textWindow = frame.split('\n').slice(1, 3).join('\n');
+    expect(textWindow).toContain(gqa?.title ?? 'missing');
+
+    await harness.press(KEYS.escape);
+    await harness.waitFor((text) => text.includes('Lessons read:'), 'the screen below the reader');
+  });
+
+  test('shows the hands-on panel', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '04' } });
+    await harness.waitFor((text) => text.includes('mllm-course run finetune'), 'the hands-on line');
+
+    await harness.press('h');
+    const frame = await harness.waitFor((text) => text.includes('Hands-on: Fine-tune with QLoRA'), 'the hands-on panel');
+    expect(frame).toContain('Time: about 15 min');
+    expect(frame).toContain('40 GB');
+    expect(frame).toContain('8.6 GB');
+  });
+
+  test('lesson without stage has no panel', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    const frame = await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
+
+    expect(frame).not.toContain('Hands-on:');
+    expect(frame).not.toContain('h hands-on');
+  });
+
+  test('frame fits 60 and 80 columns', async () => {
+    for (const lesson of course.lessons) {
+      for (const columns of [60, 80]) {
+        const { harness: current } = start({ columns, rows: 24, initialScreen: { kind: 'reader', lessonId: lesson.id } });
+        let frame = await current.waitFor((text) => text.includes(`Lesson ${lesson.id}`), `lesson ${lesson.id} at ${columns}`);
+        expectFits(frame, columns, 24);
+
+        // Walk every page of the lesson: each frame must fit, not only the first.
+        while (!frame.includes('100%')) {
+          const before = frame;
+          await current.press(KEYS.pageDown);
+          frame = await current.waitFor((text) => text !== before, `a page of lesson ${lesson.id}`);
+          expectFits(frame, columns, 24);
+        }
+        current.instance.unmount();
+      }
+    }
+  });
+
+  test('rewraps on resize', async () => {
+    const { harness } = start({ columns: 100, rows: 30, initialScreen: { kind: 'reader', lessonId: '02' } });
+    const wide = await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02 at 100 columns');
+    expect(Math.max(...wide.split('\n').map(displayWidth))).toBeGreaterThan(60);
+
+    harness.stdout.resize(60, 20);
+    const narrow = await harness.waitFor(
+      (text) => Math.max(...text.split('\n').map(displayWidth)) <= 60,
+      'the frame rewrapped to 60 columns',
+    );
+    expectFits(narrow, 60, 20);
+  });
+});
+
+describe('help and quitting', () => {
+  test('question mark toggles help', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
+
+    await harness.press('?');
+    const help = await harness.waitFor((text) => text.includes('Keys'), 'the help overlay');
+    expect(help).toContain('Scroll down one page');
+    expect(help).toContain('Quit the tutor');
+
+    // Keys for the reader do nothing while help is open.
+    await harness.press('G');
+    await harness.press('?');
+    const back = await harness.waitFor((text) => text.includes('Lesson 02'), 'the reader again');
+    expect(back).toContain('lines 1-');
+  });
+
+  test('q quits and saves position', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('lines 1-'), 'lesson 02');
+    for (const key of 'jjj') {
+      await harness.press(key);
+    }
+    await harness.waitFor((text) => text.includes('lines 4-'), 'three lines down');
+
+    await harness.press('q');
+    await harness.instance.waitUntilExit();
+
+    const store = reopen();
+    expect(store.data.lessons['02']?.position).toBe(3);
+    expect(store.data.lastLesson).toBe('02');
+  });
+
+  test('Ctrl-C quits', async () => {
+    const { harness } = start();
+    await harness.waitFor((text) => text.includes('quit'), 'home');
+
+    await harness.press(KEYS.ctrlC);
+    await expect(harness.instance.waitUntilExit()).resolves.toBeUndefined();
+  });
+
+  test('plain theme has no escape codes', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
+    expect(harness.stdout.lastFrame()).not.toMatch(/\u001B\[/);
+  });
+
+  test('colour theme styles text', async () => {
+    const { harness } = start({ color: true, initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
+    expect(harness.stdout.lastFrame()).toMatch(/\u001B\[/);
+  });
+});
+
+async function waitForStore(predicate: (store: ProgressStore) => boolean, description: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!predicate(reopen())) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${description}; progress is ${JSON.stringify(reopen().data.lessons)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

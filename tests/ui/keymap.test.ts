@@ -1,0 +1,123 @@
+import type { Key } from 'ink';
+import { describe, expect, test } from 'vitest';
+import { FOOTER_MAX_LINES, layoutFooter } from '../../src/ui/footer.js';
+import { footerHints, helpRows, KEYMAP, matchCommand } from '../../src/ui/keymap.js';
+import { displayWidth } from '../../src/util/width.js';
+
+function key(overrides: Partial<Key> = {}): Key {
+  return {
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageDown: false,
+    pageUp: false,
+    home: false,
+    end: false,
+    return: false,
+    escape: false,
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    meta: false,
+    super: false,
+    hyper: false,
+    capsLock: false,
+    numLock: false,
+    ...overrides,
+  };
+}
+
+describe('matchCommand', () => {
+  const cases: Array<[string, string, Partial<Key>, string | undefined]> = [
+    ['q quits', 'q', {}, 'quit'],
+    ['Ctrl-C quits', 'c', { ctrl: true }, 'quit'],
+    ['plain c is not quit', 'c', {}, undefined],
+    ['? opens help', '?', {}, 'help'],
+    ['Esc goes back', '', { escape: true }, 'back'],
+  ];
+  for (const [name, input, overrides, expected] of cases) {
+    test(name, () => {
+      expect(matchCommand(['global'], input, key(overrides))).toBe(expected);
+    });
+  }
+
+  const readerCases: Array<[string, Partial<Key>, string]> = [
+    ['j', {}, 'reader.lineDown'],
+    ['', { downArrow: true }, 'reader.lineDown'],
+    ['k', {}, 'reader.lineUp'],
+    [' ', {}, 'reader.pageDown'],
+    ['', { pageDown: true }, 'reader.pageDown'],
+    ['b', {}, 'reader.pageUp'],
+    ['g', {}, 'reader.top'],
+    ['G', {}, 'reader.bottom'],
+    ['', { end: true }, 'reader.bottom'],
+    ['n', {}, 'reader.nextLesson'],
+    ['p', {}, 'reader.previousLesson'],
+    ['h', {}, 'reader.handsOn'],
+  ];
+  for (const [input, overrides, expected] of readerCases) {
+    test(`reader ${expected} from "${input}${Object.keys(overrides).join('')}"`, () => {
+      expect(matchCommand(['reader'], input, key(overrides))).toBe(expected);
+    });
+  }
+
+  test('select-input keys are not matched', () => {
+    expect(matchCommand(['home'], '', key({ return: true }))).toBeUndefined();
+    expect(matchCommand(['home'], 'c', key())).toBe('home.continue');
+  });
+});
+
+describe('keymap table', () => {
+  test('no key bound twice per scope', () => {
+    const seen = new Map<string, string>();
+    for (const binding of KEYMAP) {
+      for (const spec of binding.keys) {
+        const id = `${binding.scope}:${spec.ctrl ? 'ctrl+' : ''}${spec.key ?? spec.input}`;
+        expect(seen.get(id), `${id} bound to ${binding.command} and ${seen.get(id)}`).toBeUndefined();
+        seen.set(id, binding.command);
+      }
+    }
+  });
+
+  test('reader keys do not clash with global', () => {
+    const globalInputs = KEYMAP.filter((binding) => binding.scope === 'global').flatMap((binding) => binding.keys.map((spec) => spec.input ?? spec.key));
+    const readerInputs = KEYMAP.filter((binding) => binding.scope === 'reader').flatMap((binding) => binding.keys.map((spec) => spec.input ?? spec.key));
+    expect(readerInputs.filter((input) => globalInputs.includes(input))).toEqual([]);
+  });
+
+  test('footer and help come from the table', () => {
+    const hints = footerHints(['reader', 'global']);
+    expect(hints.map((hint) => hint.hint)).toEqual(['scroll', 'page', 'end', 'next', 'previous', 'hands-on', 'quit', 'help', 'back']);
+    const rows = helpRows(['reader', 'global']);
+    expect(rows).toHaveLength(KEYMAP.filter((binding) => binding.scope === 'reader' || binding.scope === 'global').length);
+    expect(rows.map((row) => row.description)).toContain('Go to the end of the lesson');
+  });
+
+  test('hidden commands leave the footer', () => {
+    const hints = footerHints(['reader', 'global'], ['reader.handsOn', 'back']);
+    expect(hints.map((hint) => hint.hint)).not.toContain('hands-on');
+    expect(hints.map((hint) => hint.hint)).not.toContain('back');
+  });
+});
+
+describe('layoutFooter', () => {
+  for (const width of [40, 60, 80, 120]) {
+    test(`fits ${width} columns`, () => {
+      const lines = layoutFooter(footerHints(['reader', 'global']), width);
+      expect(lines.length).toBeLessThanOrEqual(FOOTER_MAX_LINES);
+      for (const line of lines) {
+        const text = line.map((hint) => `${hint.label} ${hint.hint}`).join('  ');
+        expect(displayWidth(text)).toBeLessThanOrEqual(width);
+      }
+    });
+  }
+
+  test('keeps quit and help at 60', () => {
+    const shown = layoutFooter(footerHints(['reader', 'global']), 60).flat().map((hint) => hint.hint);
+    expect(shown).toContain('quit');
+    expect(shown).toContain('help');
+  });
+});
