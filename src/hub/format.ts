@@ -120,7 +120,9 @@ function repoLines(repo: RepoReport, report: HubReport): ReportLine[] {
     { tone, depth: 0, text: `${repo.id}: ${ACCESS_WORDS[repo.access]}${gated}${size}` },
     { tone: 'info', depth: 1, text: `${repo.purpose}; stages: ${repo.stages.join(', ')}` },
   ];
-  if (problem) {
+  // A rejected token already has its fix under the token line; repeating it per repository adds nothing.
+  const explainedAbove = repo.access === 'invalid-token' && report.tokenRejected;
+  if (problem && !explainedAbove) {
     lines.push({ tone: 'info', depth: 1, text: problem.message });
     lines.push({ tone: 'info', depth: 1, text: `Fix: ${problem.fix}` });
   }

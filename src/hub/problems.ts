@@ -122,7 +122,7 @@ function repoProblem(repo: RepoReport, report: ReportWithoutProblems): HubProble
         severity: report.serverToken === 'present' ? 'warning' : 'error',
         code: 'needs-token',
         message: `${repo.id} is gated and no token was sent, so access could not be checked.`,
-        fix: `${CREATE_TOKEN_FIX} Then open ${repo.url}, log in, and accept the terms.`,
+        fix: `Set a token with read access (create one at ${TOKEN_SETTINGS_URL}), then open ${repo.url}, log in, and accept the terms.`,
       };
     case 'invalid-token':
       return {

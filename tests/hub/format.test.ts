@@ -59,6 +59,15 @@ describe('formatHubReport', () => {
     expect(text).not.toContain('Download:');
   });
 
+  it('explains a rejected token once', () => {
+    const report = buildReport({ tokenRejected: true, account: null, repos: [medgemma({ access: 'invalid-token' })] });
+    const text = formatHubReport(report);
+
+    expect(text).toContain('  ✗ Token hf_…wxyz from HF_TOKEN environment variable');
+    expect(text).toContain('  ✗ google/medgemma-1.5-4b-it: token rejected');
+    expect(text.match(/Fix: /g)).toHaveLength(1);
+  });
+
   it('prints skipped token files', () => {
     const report = buildReport({
       token: {
