@@ -80,7 +80,7 @@ def build_stage_parser(name: str) -> ArgumentParser:
 
 
 def report_error(events: EventEmitter, error: StageError) -> int:
-    """Send the error event, make sure a person sees it on stderr, and return its exit code."""
+    """Send the error event, print it on stderr when events go to a file, and return its exit code."""
     events.error(error.message, error.hint, error.code)
     if events.writes_file:
         # Without an events file the emitter has already printed these lines on stderr.

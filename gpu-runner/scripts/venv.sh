@@ -26,7 +26,7 @@ fail() {
   exit 1
 }
 
-# Succeed when "$1" runs and is CPython 3.12. A pyenv shim for python3.12
+# Succeed when "$1" runs and is Python 3.12. A pyenv shim for python3.12
 # exists even when 3.12 is not the selected version, and then it exits 127.
 is_python312() {
   [[ -n "$1" ]] && "$1" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else 1)' >/dev/null 2>&1
@@ -77,7 +77,7 @@ fi
 mkdir -p "$cache_root"
 
 # Two builds of the same environment at once (two checkouts, or a test run next
-# to a CI run) would install into one folder; the second waits for the first.
+# to a CI run) would install into one folder, so the second waits for the first.
 exec 9>"$venv.lock"
 if ! flock -n 9; then
   log "waiting for another build of $venv to finish"

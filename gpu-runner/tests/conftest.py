@@ -55,7 +55,7 @@ def flare_row(image_name: str | list[str], question: str = "How is the heart?", 
 
 @pytest.fixture
 def flare_folder(tmp_path: Path) -> Callable[..., Path]:
-    """Write a question file (and, unless told otherwise, its images) into a FLARE dataset folder."""
+    """Write a question file and its images (all named in the rows, or only `images`) into a FLARE dataset folder."""
 
     def write(
         split_folder: str,

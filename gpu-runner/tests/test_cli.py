@@ -80,7 +80,7 @@ def test_error_lines_on_stderr_without_events_file(run_cli: RunCli) -> None:
 
 
 class FakeStage:
-    """A stage module stand-in whose run() does what the test asks."""
+    """Stand-in for a stage module, whose run() ends with the outcome the test sets."""
 
     def __init__(self, name: str, calls: list[tuple[str, argparse.Namespace]], outcome: Any = ExitCode.OK) -> None:
         self.name = name

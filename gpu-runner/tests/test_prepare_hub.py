@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ FAKE_TOKEN = "hf_FakeTokenForTestsOnly0123456789"
 
 @dataclass
 class Refusal:
-    """What the fake Hub answers to every request."""
+    """Response of the fake Hub to every request."""
 
     status: int
     error_code: str | None
@@ -28,17 +29,68 @@ class Refusal:
     paths: list[str] = field(default_factory=list)
 
 
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
 class FakeHub:
+    """Refuses every request with `refusal`, or, when `files` is set, serves them as a dataset repository.
+
+    The served part covers the requests of huggingface_hub 1.33: repository info,
+    the recursive tree listing, and a HEAD then GET per file under /resolve/.
+    """
+
     def __init__(self) -> None:
         self.refusal = Refusal(401, None, "")
+        self.files: dict[str, bytes] | None = None
+        self.downloads: list[str] = []
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                self.answer()
+                self.serve() if hub.files is not None else self.answer()
 
             def do_HEAD(self) -> None:
-                self.answer()
+                self.serve() if hub.files is not None else self.answer()
+
+            def send_body(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def serve(self) -> None:
+                assert hub.files is not None
+                path = self.path.split("?", 1)[0]
+                api_prefix = f"/api/datasets/{REPO}"
+                resolve_prefix = f"/datasets/{REPO}/resolve/"
+                json_type = {"Content-Type": "application/json"}
+                if path.startswith(f"{api_prefix}/revision/"):
+                    siblings = [{"rfilename": name} for name in hub.files]
+                    info = {"id": REPO, "_id": "fake", "sha": COMMIT, "private": False, "gated": "manual",
+                            "siblings": siblings, "tags": []}
+                    self.send_body(200, json.dumps(info).encode(), json_type)
+                elif path.startswith(f"{api_prefix}/tree/"):
+                    tree = [
+                        {"type": "file", "path": name, "size": len(data), "oid": f"{index:040x}"}
+                        for index, (name, data) in enumerate(hub.files.items())
+                    ]
+                    self.send_body(200, json.dumps(tree).encode(), json_type)
+                elif path.startswith(resolve_prefix):
+                    name = path[len(resolve_prefix):].split("/", 1)[1]
+                    data = hub.files.get(name)
+                    if data is None:
+                        self.send_body(404, b"{}", {**json_type, "X-Error-Code": "EntryNotFound"})
+                        return
+                    if self.command == "GET":
+                        hub.downloads.append(name)
+                    headers = {"X-Repo-Commit": COMMIT, "ETag": f'"{hashlib.sha1(data).hexdigest()}"',
+                               "Content-Type": "application/octet-stream"}
+                    self.send_body(200, data, headers)
+                else:
+                    self.send_body(404, b"{}", json_type)
 
             def answer(self) -> None:
                 hub.refusal.paths.append(self.path)
@@ -144,3 +196,55 @@ def test_offline_without_local_copy(run_cli: RunCli, tmp_path: Path) -> None:
 
     error = assert_error(result, "offline")
     assert "--source" in str(error["hint"])
+
+
+def smoke_files(tmp_path: Path) -> dict[str, bytes]:
+    """The files of a generated FLARE tree, keyed by their path in the repository."""
+    from gpu_runner.data.smoke import generate_smoke_source
+
+    root = tmp_path / "generated"
+    generate_smoke_source(root, seed=3)
+    files = {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+    # Other datasets of the repository must not be downloaded.
+    files["training/CT/Other/Other_train.json"] = b"[]"
+    files["README.md"] = b"# FLARE"
+    return files
+
+
+def test_downloads_iu_xray_and_builds_records(run_cli: RunCli, fake_hub: FakeHub, tmp_path: Path) -> None:
+    fake_hub.files = smoke_files(tmp_path)
+    out = tmp_path / "out"
+
+    result = run_prepare(run_cli, fake_hub, tmp_path, token=FAKE_TOKEN)
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(fake_hub.downloads) == sorted(
+        name for name in fake_hub.files if name.startswith(("training/Xray/IU_XRay/", "validation-public/Xray/IU_XRay/"))
+    )
+    assert not (out / "dataset" / "training" / "CT").exists()
+    downloads = [event for event in result.events if event["kind"] == "progress" and event.get("unit") == "files"
+                 and "downloading" in event.get("message", "")]
+    assert downloads[-1]["step"] == downloads[-1]["total"] == 4
+    summary = json.loads((out / "data" / "summary.json").read_text())
+    assert summary["repo"] == REPO
+    assert summary["train"]["rows"] == 32
+    assert summary["validation"]["rows"] == 20
+    first = json.loads((out / "data" / "train.jsonl").read_text().splitlines()[0])
+    assert first["images"][0].startswith(str(out / "dataset" / "training" / "Xray" / "IU_XRay" / "imagesTr"))
+    assert FAKE_TOKEN not in result.stderr + json.dumps(result.events)
+
+
+def test_second_download_run_skips_work(run_cli: RunCli, fake_hub: FakeHub, tmp_path: Path) -> None:
+    fake_hub.files = smoke_files(tmp_path)
+    assert run_prepare(run_cli, fake_hub, tmp_path, token=FAKE_TOKEN).returncode == 0
+    fake_hub.downloads.clear()
+
+    again = run_prepare(run_cli, fake_hub, tmp_path, token=FAKE_TOKEN)
+
+    assert again.returncode == 0, again.stderr
+    assert fake_hub.downloads == []
+    assert "up to date" in again.events[-1]["message"]

@@ -42,7 +42,7 @@ def archive_stamp(archive: Path) -> dict[str, int]:
 
 
 def is_extracted(archive: Path) -> bool:
-    """Whether the marker exists and was written for this exact archive (same size and mtime)."""
+    """Check that the marker exists and was written for this exact archive (same size and mtime)."""
     marker = marker_path(archive)
     try:
         recorded = json.loads(marker.read_text(encoding="utf-8"))

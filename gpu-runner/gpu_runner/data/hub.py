@@ -27,7 +27,7 @@ TOKEN_HINT = (
 
 
 def hub_endpoint() -> str:
-    """The Hub's base URL: https://huggingface.co unless HF_ENDPOINT names another."""
+    """Return the Hub's base URL: https://huggingface.co unless HF_ENDPOINT names another."""
     from huggingface_hub import constants
 
     return constants.ENDPOINT.rstrip("/")
@@ -38,7 +38,7 @@ def dataset_url(repo_id: str) -> str:
 
 
 def has_token() -> bool:
-    """Whether huggingface_hub finds a token (HF_TOKEN, HF_TOKEN_PATH or the default token file)."""
+    """Check whether huggingface_hub finds a token (HF_TOKEN, HF_TOKEN_PATH or the default token file)."""
     from huggingface_hub import get_token
 
     return get_token() is not None
@@ -60,7 +60,7 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
     token_present = has_token()
 
     # snapshot_download wraps a refused repository lookup (403, 5xx) in LocalEntryNotFoundError
-    # when no local copy exists; the HTTP error it came from says more.
+    # when no local copy exists. The HTTP error it came from is more specific.
     if isinstance(error, LocalEntryNotFoundError) and isinstance(error.__cause__, HfHubHTTPError):
         error = error.__cause__
 
@@ -81,7 +81,7 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
                 code="no_token",
             )
         return StageError(
-            f"access to the gated dataset {repo_id} was refused for this token",
+            f"access to the gated dataset {repo_id} was denied for this token",
             f"Accept the dataset's terms at {url} with the account of the token and wait for access; "
             "a fine-grained token also needs 'Read access to contents of all public gated repos you can access'.",
             ExitCode.ENVIRONMENT,
@@ -116,7 +116,7 @@ def map_hub_error(error: BaseException, repo_id: str) -> StageError | None:
         if status in (401, 403):
             reason = "unauthorized (401)" if status == 401 else "forbidden (403)"
             return StageError(
-                f"the Hub refused the download of {repo_id}: {reason}",
+                f"the Hub rejected the download of {repo_id}: {reason}",
                 f"Accept the dataset's terms at {url}. {TOKEN_HINT}",
                 ExitCode.ENVIRONMENT,
                 code="unauthorized" if status == 401 else "forbidden",

@@ -8,7 +8,7 @@ A record is one JSON line:
                                                {"type": "text", "text": instruction + question}]},
                   {"role": "assistant", "content": [{"type": "text", "text": answer}]}]}
 
-`messages` holds every view. The stages that use fewer images (the course trains
+`messages` contains every view. The stages that use fewer images (the course trains
 and infers on the frontal view alone) cut them with `limit_images`.
 """
 

@@ -132,7 +132,7 @@ def file_sha256(path: Path) -> str:
 def input_fingerprint(
     args: argparse.Namespace, folders: dict[str, Path], question_files: dict[str, list[Path]]
 ) -> dict[str, Any]:
-    """What the outputs depend on: the record format, the options, the question files and the archives."""
+    """Return what the outputs depend on: the record format, the options, the question files and the archives."""
     return {
         "record_format": RECORD_FORMAT_VERSION,
         "strict_images": bool(args.strict_images),
@@ -146,7 +146,7 @@ def input_fingerprint(
 
 
 def outputs_current(paths: RunPaths, fingerprint: dict[str, Any]) -> bool:
-    """Whether all outputs exist, were built from the same inputs, and no image was missing then.
+    """Check that all outputs exist, were built from the same inputs, and had no missing image.
 
     A missing image may have appeared since (a finished download), so such a
     summary is never taken as current.
@@ -226,7 +226,12 @@ def write_outputs(
 
 def run(args: argparse.Namespace, events: EventEmitter) -> int:
     paths = RunPaths.from_out(args.out)
-    origin = "synthetic smoke data" if args.smoke else (str(args.source) if args.source else args.repo)
+    if args.smoke:
+        origin = "synthetic smoke data"
+    elif args.source is not None:
+        origin = str(args.source)
+    else:
+        origin = args.repo
     events.start(f"preparing IU X-ray records from {origin}")
 
     source = resolve_source(args, paths, events)
