@@ -44,8 +44,10 @@ export interface HubCheckOptions {
   discovery?: TokenDiscovery;
   /** Free bytes in the GPU server's work directory, from the runner's preflight. */
   freeDiskBytes?: number | null;
-  /** Whether the runner saw a token configured on the GPU server. */
+  /** Whether the runner saw a token configured on the GPU server (see `parseServerTokenProbe`). */
   serverToken?: ServerTokenState;
+  /** Source of that token, e.g. `env:HF_TOKEN` or `file:/home/ana/.cache/huggingface/token`. */
+  serverTokenSource?: string | null;
   timeoutMs?: number;
   fetch?: typeof fetch;
   requirements?: readonly RepoRequirement[];
@@ -165,7 +167,8 @@ export async function checkHubAccess(options: HubCheckOptions = {}): Promise<Hub
     account,
     tokenRejected,
     serverToken,
-    stageToken: stageTokenSource(discovery.info.found, serverToken),
+    serverTokenSource: options.serverTokenSource ?? null,
+    stageToken: stageTokenSource(discovery.info.found, serverToken, options.serverTokenSource ?? null),
     repos,
     downloadBytes,
     disk: downloadBytes !== null && freeDiskBytes !== null ? checkDiskSpace(downloadBytes, freeDiskBytes) : null,

@@ -98,7 +98,9 @@ function tokenLines(report: HubReport): ReportLine[] {
   if (token.note) {
     lines.push({ tone: 'info', depth: 1, text: token.note });
   }
-  lines.push({ tone: 'info', depth: 1, text: `Stage token: ${STAGE_TOKEN_WORDS[report.stageToken]}` });
+  const serverSource = report.stageToken === 'server' && report.serverTokenSource ? ` (${report.serverTokenSource})` : '';
+  lines.push({ tone: 'info', depth: 1, text: `Stage token: ${STAGE_TOKEN_WORDS[report.stageToken]}${serverSource}` });
+  lines.push(...fixLines(report, 'server-token-overrides'));
   return lines;
 }
 

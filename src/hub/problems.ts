@@ -43,6 +43,18 @@ export function collectProblems(report: ReportWithoutProblems): HubProblem[] {
     });
   }
 
+  if (report.token.found && report.stageToken === 'server') {
+    const variable = report.serverTokenSource?.slice('env:'.length) ?? 'HF_TOKEN';
+    problems.push({
+      code: 'server-token-overrides',
+      severity: 'warning',
+      repo: null,
+      url: TOKEN_SETTINGS_URL,
+      message: `The GPU server sets ${variable}, which huggingface_hub prefers to the token ${report.token.masked ?? ''} that the tutor passes in HF_TOKEN_PATH, so the stage uses the server's token and the access shown here may not apply.`,
+      fix: `Remove ${variable} from the server's shell startup files to use the local token, or check the server's token with \`hf auth whoami\` there.`,
+    });
+  }
+
   if (report.tokenRejected) {
     problems.push({
       code: 'invalid-token',

@@ -73,6 +73,7 @@ export type ServerTokenState = 'present' | 'absent' | 'unknown';
 
 export type ProblemCode =
   | 'no-token'
+  | 'server-token-overrides'
   | 'invalid-token'
   | 'offline'
   | 'disk-space'
@@ -116,6 +117,8 @@ export interface HubReport {
   /** True when the Hub returned 401 for the token, or the token does not start with `hf_`. */
   tokenRejected: boolean;
   serverToken: ServerTokenState;
+  /** Source of the GPU server's token (`env:HF_TOKEN`, `file:<path>`), as the runner's probe found it. */
+  serverTokenSource: string | null;
   stageToken: StageTokenSource;
   repos: RepoReport[];
   /** Sum over the repositories; null when a size is unknown. */
@@ -146,8 +149,19 @@ export function checkDiskSpace(requiredBytes: number, freeBytes: number): DiskCh
   return { requiredBytes, freeBytes, enough, summary };
 }
 
-/** Decides which token the stage will use from the local discovery and the runner's view of the server. */
-export function stageTokenSource(localTokenFound: boolean, serverToken: ServerTokenState): StageTokenSource {
+/**
+ * Decides which token the stage will use from the local discovery and the runner's view of the server.
+ * The runner passes a local token in HF_TOKEN_PATH, but huggingface_hub prefers an HF_TOKEN (or
+ * HUGGING_FACE_HUB_TOKEN) variable set on the server, so such a server token wins.
+ */
+export function stageTokenSource(
+  localTokenFound: boolean,
+  serverToken: ServerTokenState,
+  serverTokenSource: string | null = null,
+): StageTokenSource {
+  if (serverToken === 'present' && serverTokenSource?.startsWith('env:')) {
+    return 'server';
+  }
   if (localTokenFound) {
     return 'local';
   }

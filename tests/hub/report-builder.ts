@@ -20,6 +20,7 @@ export function buildReport(overrides: Partial<Omit<HubReport, 'problems' | 'ok'
     account: { name: 'ana', type: 'user', tokenName: 'course', tokenRole: 'read', canReadGatedRepos: null },
     tokenRejected: false,
     serverToken: 'unknown',
+    serverTokenSource: null,
     stageToken: 'local',
     repos: [medgemma()],
     downloadBytes: 8_640_000_000,
