@@ -50,10 +50,12 @@ export async function runPlainSession(options: PlainSessionOptions): Promise<Pla
     return next.done ? undefined : next.value.replace(/\r$/, '');
   };
 
+  const echo = !(options.input as { isTTY?: boolean }).isTTY;
   let state = options.state;
   try {
     if (state.phase === 'intro') {
-      write(state.retake ? `Retake of ${state.items.length} missed questions (seed ${state.seed}).` : `Quiz: ${state.items.length} questions (seed ${state.seed}).`);
+      const questions = state.items.length === 1 ? '1 question' : `${state.items.length} questions`;
+      write(state.retake ? `Retake of ${questions} missed last time (seed ${state.seed}).` : `Quiz: ${questions} (seed ${state.seed}).`);
       GRADING_RULES.forEach((rule) => write(`- ${rule}`));
       write('Answer each question on its own line.');
       state = reduce(state, { type: 'begin' });
@@ -79,6 +81,10 @@ export async function runPlainSession(options: PlainSessionOptions): Promise<Pla
       while (!accepted) {
         output.write('Answer: ');
         const line = await readLine();
+        if (echo) {
+          // A piped answer is not echoed by a terminal, so show it to keep the transcript readable.
+          write(line ?? '');
+        }
         if (line === undefined) {
           write();
           write(`Input ended before question ${currentNumber(state)} of ${state.items.length} was answered. Your ${state.answers.length} answers are saved.`);

@@ -3,7 +3,7 @@ import { PASS_MARK } from './result.js';
 
 /** Grading rules, shown before the first question in both the interactive and the plain quiz. */
 export const GRADING_RULES: readonly string[] = [
-  `An attempt asks ${ATTEMPT_SIZE} questions drawn from every topic; each question is worth 1 point.`,
+  `A full attempt asks ${ATTEMPT_SIZE} questions drawn from every topic; each question is worth 1 point.`,
   'Single choice: 1 point for the correct letter, 0 otherwise.',
   'Numeric: 1 point when the number is correct (within the stated tolerance where rounding applies), 0 otherwise.',
   'Multiple select: partial credit = (correct picks - wrong picks) / number of correct options, never below 0.',

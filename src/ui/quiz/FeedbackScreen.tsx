@@ -1,0 +1,64 @@
+import { Box, Text } from 'ink';
+import type { AnswerRecord } from '../../quiz/attempt.js';
+import type { AttemptItem } from '../../quiz/draw.js';
+import { describeCorrectAnswer, describeResponse } from '../../quiz/grade.js';
+import { verdict } from '../../quiz/plain.js';
+import type { Question } from '../../quiz/schema.js';
+import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
+
+export interface FeedbackScreenProps {
+  /** Slot for this screen's keypress handler. */
+  inputSlot: QuizInputSlot;
+  question: Question;
+  item: AttemptItem;
+  answer: AnswerRecord;
+  number: number;
+  count: number;
+  /** Name of the referenced lesson section, such as `lesson 02 "Model architecture", section "GQA"`. */
+  reference: string;
+  onNext: () => void;
+  onOpenLesson: () => void;
+  onQuit: () => void;
+}
+
+/** The graded answer: the verdict, the correct answer, the explanation and where to read more. */
+export function FeedbackScreen({ inputSlot, question, item, answer, number, count, reference, onNext, onOpenLesson, onQuit }: FeedbackScreenProps) {
+  const last = number >= count;
+
+  inputSlot.current = (input, key) => {
+    if (matchesKey(last ? 'finish' : 'next', input, key)) {
+      onNext();
+    } else if (matchesKey('openLesson', input, key)) {
+      onOpenLesson();
+    } else if (matchesKey('quit', input, key)) {
+      onQuit();
+    }
+  };
+
+  const glyph = answer.score >= 1 ? '✓' : answer.score <= 0 ? '✗' : '◐';
+  const color = answer.score >= 1 ? 'green' : answer.score <= 0 ? 'red' : 'yellow';
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>
+        Question {number} of {count}
+      </Text>
+      <Text>{question.prompt.trim()}</Text>
+      <Box marginTop={1} flexDirection="column">
+        <Text bold color={color}>
+          {glyph} {verdict(answer.score)}
+        </Text>
+        <Text>Your answer: {describeResponse(answer.response, item.choiceOrder)}</Text>
+        <Text>Correct answer: {describeCorrectAnswer(question, item.choiceOrder)}</Text>
+      </Box>
+      <Box marginTop={1}>
+        <Text>{question.explanation.trim()}</Text>
+      </Box>
+      <Box marginTop={1}>
+        <Text>Read more: {reference}</Text>
+      </Box>
+      <Box marginTop={1}>
+        <Text dimColor>{keyHints([last ? 'finish' : 'next', 'openLesson', 'quit'])}</Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { Box, Text } from 'ink';
+import type { AttemptItem } from '../../quiz/draw.js';
+import { choiceLetter, parseResponse, type AnswerResponse } from '../../quiz/grade.js';
+import { ANSWER_HINTS } from '../../quiz/rules.js';
+import { TOPIC_TITLES, type Question } from '../../quiz/schema.js';
+import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
+
+export interface QuestionScreenProps {
+  /** Slot for this screen's keypress handler. */
+  inputSlot: QuizInputSlot;
+  question: Question;
+  item: AttemptItem;
+  number: number;
+  count: number;
+  onAnswer: (response: AnswerResponse) => void;
+  onQuit: () => void;
+}
+
+const NUMBER_CHARACTERS = /^[0-9.,eE+\-_]+$/;
+
+/**
+ * One question waiting for an answer. Choice questions take letter keys (a letter toggles in multiple
+ * select); numeric questions take typed digits. Enter submits; an answer that cannot be read shows the
+ * reason and is not counted.
+ */
+export function QuestionScreen({ inputSlot, question, item, number, count, onAnswer, onQuit }: QuestionScreenProps) {
+  const [selected, setSelected] = useState<string[]>([]);
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<string | undefined>();
+
+  inputSlot.current = (input, key) => {
+    if (matchesKey('submit', input, key)) {
+      const text = question.type === 'numeric' ? typed : selected.join(',');
+      const parsed = parseResponse(question, item.choiceOrder, text);
+      if (parsed.ok) {
+        onAnswer(parsed.response);
+      } else {
+        setError(parsed.reason);
+      }
+      return;
+    }
+    if (matchesKey('quit', input, key)) {
+      onQuit();
+      return;
+    }
+    if (key.backspace || key.delete) {
+      setTyped((text) => text.slice(0, -1));
+      setSelected((letters) => (question.type === 'numeric' ? letters : letters.slice(0, -1)));
+      return;
+    }
+
+    if (question.type === 'numeric') {
+      if (NUMBER_CHARACTERS.test(input)) {
+        setTyped((text) => text + input);
+        setError(undefined);
+      }
+      return;
+    }
+
+    const letter = input.toUpperCase();
+    const index = letter.length === 1 ? letter.charCodeAt(0) - 65 : -1;
+    if (index < 0 || index >= item.choiceOrder.length) {
+      if (/^[a-z]$/i.test(input)) {
+        setError(`Letter ${letter} is out of range: choose from A to ${choiceLetter(item.choiceOrder.length - 1)}.`);
+      }
+      return;
+    }
+    setError(undefined);
+    if (question.type === 'single') {
+      setSelected([letter]);
+    } else {
+      setSelected((letters) => (letters.includes(letter) ? letters.filter((other) => other !== letter) : [...letters, letter].sort()));
+    }
+  };
+
+  const kind = question.type === 'single' ? 'single choice' : question.type === 'multiple' ? 'multiple select' : 'numeric';
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>
+        Question {number} of {count} · {TOPIC_TITLES[question.topic]} · {kind}
+      </Text>
+      <Box marginTop={1}>
+        <Text>{question.prompt.trim()}</Text>
+      </Box>
+      <Box flexDirection="column" marginTop={1}>
+        {question.type === 'numeric' ? (
+          <Text>
+            Answer: {typed}
+            <Text inverse> </Text>
+            {question.unit ? ` ${question.unit}` : ''}
+          </Text>
+        ) : (
+          item.choiceOrder.map((id, index) => {
+            const letter = choiceLetter(index);
+            const chosen = selected.includes(letter);
+            const text = question.choices.find((choice) => choice.id === id)?.text ?? id;
+            return (
+              <Text key={id} bold={chosen}>
+                {chosen ? '[x]' : '[ ]'} {letter}. {text}
+              </Text>
+            );
+          })
+        )}
+      </Box>
+      <Box flexDirection="column" marginTop={1}>
+        <Text>{ANSWER_HINTS[question.type]}</Text>
+        {error ? <Text color="yellow">! Not counted. {error}</Text> : null}
+        <Text dimColor>{keyHints(['submit', 'quit'])}</Text>
+      </Box>
+    </Box>
+  );
+}
