@@ -189,6 +189,8 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
   const repo: RepoDesignation = { type: requirement.type, name: requirement.id };
   const credentials = context.accessToken === undefined ? {} : { accessToken: context.accessToken };
   const common = { hubUrl: context.hubUrl, fetch: context.fetch, ...credentials };
+  // Once the repository info succeeded, a 404 can only mean a missing folder or file.
+  let repositoryFound = false;
 
   try {
     const info =
@@ -197,6 +199,7 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
         : await datasetInfo({ name: requirement.id, ...common });
     report.gated = info.gated;
     report.private = info.private;
+    repositoryFound = true;
 
     const listed: RepoFile[] = [];
     for (const folder of requirement.listPaths) {
@@ -233,10 +236,10 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
     }
 
     const failure = failureOf(error, context.failures);
-    report.access = classifyFailure(failure, {
-      tokenSent: context.accessToken !== undefined,
-      canReadGatedRepos: context.canReadGatedRepos,
-    });
+    report.access =
+      repositoryFound && failure.status === 404
+        ? 'path-missing'
+        : classifyFailure(failure, { tokenSent: context.accessToken !== undefined, canReadGatedRepos: context.canReadGatedRepos });
     report.detail = `HTTP ${failure.status || 'error'}: ${failure.message}`;
     debug('hub: %s %s: %s', requirement.id, report.access, report.detail);
     return { report, offlineReason: null };

@@ -19,6 +19,14 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Whatever the case, no token may reach the Hub in a URL, a body or a header other than Authorization.
+  for (const request of hub.requests) {
+    for (const token of Object.values(TOKENS)) {
+      expect(request.url).not.toContain(token);
+      expect(request.body).not.toContain(token);
+      expect(JSON.stringify(request.headers)).not.toContain(token);
+    }
+  }
   await hub.close();
   fs.rmSync(home, { recursive: true, force: true });
 });
@@ -221,6 +229,19 @@ describe('checkHubAccess', () => {
 
     expect(repo(report, 'FLARE-MedFM/FLARE-MLLM-2D').access).toBe('path-missing');
     expect(report.problems[0]?.code).toBe('path-missing');
+  });
+
+  it('reports a missing folder without error code', async () => {
+    const repos: FakeRepo[] = courseRepos().map((item) =>
+      item.type === 'dataset' ? { ...item, files: item.files.filter((file) => !file.path.startsWith('training/Xray')) } : item,
+    );
+    await hub.close();
+    hub = await startFakeHub({ repos, users: USERS, omitEntryErrorCode: true });
+
+    const report = await checkHubAccess({ stage: 'prepare', env: env({ HF_TOKEN: TOKENS.accepted }) });
+
+    expect(repo(report, 'FLARE-MedFM/FLARE-MLLM-2D').access).toBe('path-missing');
+    expect(repo(report, 'FLARE-MedFM/FLARE-MLLM-2D').detail).toContain('Entry not found: training/Xray/IU_XRay');
   });
 
   it('sets download size against free disk', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A stand-in for the Hugging Face Hub on 127.0.0.1 that serves the routes @huggingface/hub 2.x calls:
  * `whoami-v2`, model and dataset info, the recursive tree listing (paginated with a `Link` header like the
- * Hub) and `resolve` downloads, with the Hub's 401/403/404 answers and `X-Error-Code` headers.
+ * Hub) and `resolve` downloads, with the Hub's 401/403/404 responses and `X-Error-Code` headers.
  */
 
 export interface FakeFile {
@@ -56,6 +56,8 @@ export interface FakeHubOptions {
   users: FakeUser[];
   /** Entries per tree page; a smaller number forces the client to follow `Link` headers. */
   pageSize?: number;
+  /** Leaves `X-Error-Code` out of a missing folder's 404, so only the status shows the cause. */
+  omitEntryErrorCode?: boolean;
 }
 
 const INVALID_CREDENTIALS = 'Invalid credentials in Authorization header';
@@ -112,7 +114,7 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       if (!repo) {
         return repoNotFound(response, user);
       }
-      return listTree(response, url, repo, decodeURIComponent(tree[4] ?? ''), pageSize);
+      return listTree(response, url, repo, decodeURIComponent(tree[4] ?? ''), pageSize, !options.omitEntryErrorCode);
     }
 
     const resolve = /^\/(datasets\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
@@ -200,14 +202,22 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   };
 }
 
-function listTree(response: http.ServerResponse, url: URL, repo: FakeRepo, folder: string, pageSize: number): void {
+function listTree(
+  response: http.ServerResponse,
+  url: URL,
+  repo: FakeRepo,
+  folder: string,
+  pageSize: number,
+  withErrorCode: boolean,
+): void {
   const prefix = folder ? `${folder}/` : '';
   const recursive = url.searchParams.get('recursive') === 'true';
   const files = repo.files.filter(
     (file) => file.path.startsWith(prefix) && (recursive || !file.path.slice(prefix.length).includes('/')),
   );
   if (folder && files.length === 0) {
-    return json(response, 404, { error: `Entry not found: ${folder}` }, { 'X-Error-Code': 'EntryNotFound' });
+    const headers: Record<string, string> = withErrorCode ? { 'X-Error-Code': 'EntryNotFound' } : {};
+    return json(response, 404, { error: `Entry not found: ${folder}` }, headers);
   }
 
   const directories = new Set<string>();
