@@ -1,18 +1,20 @@
 import { Box, Text } from 'ink';
 import type { HubSection as HubSectionData, LineTone } from '../../hub/format.js';
 import { TONE_GLYPHS, TONE_WORDS } from '../../hub/format.js';
-import type { Theme, ThemeRole } from '../../util/theme.js';
+import type { ThemeRole } from '../../util/theme.js';
+import { useTheme } from '../theme.js';
 
 const TONE_ROLES: Record<LineTone, ThemeRole> = { ok: 'success', warning: 'warning', error: 'error', info: 'muted' };
 
 export interface HubSectionProps {
   section: HubSectionData;
-  theme: Theme;
 }
 
 /** Renders the "Hugging Face" block of the stage preflight screen: a titled list with a glyph per line. */
-export function HubSection({ section, theme }: HubSectionProps) {
+export function HubSection({ section }: HubSectionProps) {
+  const theme = useTheme();
   const statusTone: LineTone = section.status;
+
   return (
     <Box flexDirection="column">
       <Text {...theme.roles.heading}>

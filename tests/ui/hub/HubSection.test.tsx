@@ -2,13 +2,12 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { hubPreflightSection } from '../../../src/hub/doctor.js';
 import { HubSection } from '../../../src/ui/hub/HubSection.js';
-import { createTheme } from '../../../src/util/theme.js';
 import { buildReport, medgemma } from '../../hub/report-builder.js';
 
 describe('HubSection', () => {
   it('renders the section lines', () => {
     const section = hubPreflightSection(buildReport({ repos: [medgemma({ access: 'fine-grained' })] }));
-    const { lastFrame } = render(<HubSection section={section} theme={createTheme(false)} />);
+    const { lastFrame } = render(<HubSection section={section} />);
     const frame = lastFrame() ?? '';
 
     expect(frame).toContain('Hugging Face ✗ error');
@@ -20,8 +19,9 @@ describe('HubSection', () => {
 
   it('renders an ok status', () => {
     const section = hubPreflightSection(buildReport());
-    const { lastFrame } = render(<HubSection section={section} theme={createTheme(false)} />);
+    const { lastFrame } = render(<HubSection section={section} />);
 
     expect(lastFrame()).toContain('Hugging Face ✓ ok');
   });
+
 });
