@@ -1,0 +1,119 @@
+"""finetune: GPU checks before loading, out-of-memory messages, progress events."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from gpu_runner.cli import build_stage_parser
+from gpu_runner.errors import ExitCode, StageError
+from gpu_runner.events import EventEmitter
+from gpu_runner.model.loading import out_of_memory_as_stage_error
+from gpu_runner.model.training import EventsCallback
+from gpu_runner.stages import finetune
+
+
+def emitter(tmp_path: Path) -> EventEmitter:
+    return EventEmitter("finetune", events_path=tmp_path / "events.jsonl")
+
+
+def read_events(tmp_path: Path) -> list[dict]:
+    path = tmp_path / "events.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_rejects_gpu_without_bf16(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *args: "Tesla T4")
+    args = build_stage_parser("finetune").parse_args(["--out", str(tmp_path / "run")])
+    # No prepared data exists, so reaching the data would fail with exit 2 instead.
+    with pytest.raises(StageError) as raised:
+        finetune.run(args, emitter(tmp_path))
+    assert raised.value.exit_code == ExitCode.ENVIRONMENT
+    assert raised.value.code == "no_bf16"
+    assert "Tesla T4" in raised.value.message
+    assert "A100" in raised.value.hint
+    assert read_events(tmp_path) == []
+
+
+def test_rejects_missing_gpu(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    args = build_stage_parser("finetune").parse_args(["--out", str(tmp_path / "run")])
+    with pytest.raises(StageError) as raised:
+        finetune.run(args, emitter(tmp_path))
+    assert raised.value.exit_code == ExitCode.ENVIRONMENT
+    assert raised.value.code == "no_gpu"
+    assert "--smoke" in raised.value.hint
+
+
+def test_smoke_skips_gpu_check(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    args = build_stage_parser("finetune").parse_args(["--out", str(tmp_path / "run"), "--smoke"])
+    with pytest.raises(StageError) as raised:
+        finetune.run(args, emitter(tmp_path))
+    assert raised.value.code == "missing_input"
+    assert raised.value.exit_code == ExitCode.USAGE
+
+
+def test_out_of_memory_becomes_stage_error() -> None:
+    with pytest.raises(StageError) as raised:
+        with out_of_memory_as_stage_error(finetune.OOM_HINT):
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    assert raised.value.code == "cuda_oom"
+    assert raised.value.exit_code == ExitCode.FAILURE
+    for flag in ("--batch-size", "--grad-accum"):
+        assert flag in raised.value.hint
+
+
+def test_other_errors_pass_through() -> None:
+    with pytest.raises(RuntimeError, match="shape mismatch"):
+        with out_of_memory_as_stage_error(finetune.OOM_HINT):
+            raise RuntimeError("shape mismatch")
+
+
+def test_course_defaults() -> None:
+    args = build_stage_parser("finetune").parse_args([])
+    finetune.resolve_defaults(args)
+    assert (args.epochs, args.batch_size, args.grad_accum, args.lr) == (0.25, 8, 2, 2e-4)
+    assert (args.image_size, args.images_per_sample) == (896, 1)
+    assert (args.lora_r, args.lora_alpha, args.lora_dropout, args.target_modules) == (16, 16, 0.05, "all-linear")
+    assert args.seed == 42
+    assert args.max_steps is None
+
+
+def test_course_step_count() -> None:
+    args = build_stage_parser("finetune").parse_args([])
+    finetune.resolve_defaults(args)
+    # 7,797 training rows, batch 8 x accumulation 2, 0.25 epochs: the course's 122 steps.
+    assert finetune.planned_steps(args, 7797) == 122
+
+
+def test_callback_sends_progress_and_eval(tmp_path: Path) -> None:
+    clock = iter([100.0, 110.0])
+    callback = EventsCallback(emitter(tmp_path), clock=lambda: next(clock))
+    state = SimpleNamespace(global_step=0, max_steps=10, epoch=0.0)
+    callback.on_train_begin(None, state, None)
+    state.global_step, state.epoch = 2, 0.05
+    callback.on_log(None, state, None, logs={"loss": 1.5, "learning_rate": 2e-4, "epoch": 0.05})
+    callback.on_log(None, state, None, logs={"eval_loss": 0.7})
+    progress, metric = read_events(tmp_path)
+    assert progress["kind"] == "progress"
+    assert (progress["step"], progress["total"], progress["loss"], progress["lr"]) == (2, 10, 1.5, 2e-4)
+    # 10 s for 2 steps, 8 steps left.
+    assert progress["eta_s"] == 40.0
+    assert metric == {**metric, "kind": "metric", "name": "eval_loss", "value": 0.7, "split": "validation"}
+
+
+def test_callback_nan_loss_is_null(tmp_path: Path) -> None:
+    callback = EventsCallback(emitter(tmp_path))
+    state = SimpleNamespace(global_step=1, max_steps=4, epoch=0.1)
+    callback.on_log(None, state, None, logs={"loss": float("nan"), "learning_rate": 1e-4})
+    (event,) = read_events(tmp_path)
+    assert event["loss"] is None
+    assert event["nonfinite"] == ["loss"]
