@@ -11,9 +11,9 @@ cd "$script_dir/.."
 status=0
 "$python" -m pytest "$@" || status=$?
 
-# pytest exits 5 when it collected no tests.
+# pytest exits 5 when it ran no test: none collected, or all deselected.
 if [[ $status -eq 5 ]]; then
-  echo "pytest.sh: error: pytest collected no tests in $(pwd)/tests" >&2
+  echo "pytest.sh: error: pytest ran no test (exit 5) in $(pwd); check the test selection" >&2
   exit 1
 fi
 exit "$status"
