@@ -31,19 +31,21 @@ interface QuizOptions {
 }
 
 const HELP_AFTER = `
-Grading: single choice and numeric questions earn 1 point or 0; multiple select earns
-(correct picks - wrong picks) / number of correct options, never below 0. Pass mark: 80%.
+Grading: single choice and numeric questions earn 1 point or 0; multiple
+select earns (correct picks - wrong picks) / number of correct options, never
+below 0. Pass mark: 80%.
 
-Plain mode (--plain, and whenever stdin or stdout is not a terminal) reads one answer per
-line: a letter (B), letters separated by commas (A,C) or a number (256). An answer that
-cannot be read is asked again and never counted. An unfinished attempt is saved after every
-answer and resumes on the next run.
+Plain mode (--plain, and whenever stdin or stdout is not a terminal) reads one
+answer per line: a letter (B), letters separated by commas (A,C) or a number
+(256). An answer that cannot be read is asked again and never counted. An
+unfinished attempt is saved after every answer and resumes on the next run.
 
 Exit codes:
   0  attempt passed, or history shown
   1  attempt finished below the pass mark, or the question bank is invalid
-  2  bad usage (unknown option, invalid seed, nothing to retake, conflicting saved attempt)
-  3  attempt left before the last question; it is saved and resumes on the next run
+  2  bad usage: unknown option, invalid seed, nothing to retake, or a saved
+     attempt that conflicts with --seed or --retake-missed
+  3  attempt left before the last question; it is saved and resumes next run
 `;
 
 function parseSeed(value: string): number {

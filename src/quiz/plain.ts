@@ -7,14 +7,14 @@ import { choiceLetter, describeCorrectAnswer, parseResponse } from './grade.js';
 import { recordAttempt, saveCurrentAttempt } from './history.js';
 import { formatScore, formatTopicLines, PASS_MARK, summarizeAttempt, toAttemptRecord, type AttemptSummary } from './result.js';
 import { ANSWER_HINTS, GRADING_RULES } from './rules.js';
-import { TOPIC_TITLES, type Question, type QuestionBank } from './schema.js';
+import { QUESTION_TYPE_LABELS, TOPIC_TITLES, type Question, type QuestionBank } from './schema.js';
 
 export interface PlainSessionOptions {
   bank: QuestionBank;
   store: ProgressStore;
   state: AttemptState;
   input: Readable;
-  /** Where questions and feedback go: stdout, or stderr when stdout carries JSON. */
+  /** Stream for questions and feedback: stdout, or stderr when stdout carries JSON. */
   output: Writable;
   /** Lessons for titles in "read more" lines; ids alone are shown without them. */
   lessons?: readonly Lesson[];
@@ -31,9 +31,9 @@ export interface PlainSessionResult {
 }
 
 /**
- * Runs an attempt on plain text streams: prints each question, reads one answer per line (LF or CRLF),
- * asks again with the reason when an answer cannot be read, and prints feedback at once. The attempt is
- * saved after every answer; a finished attempt goes to the history.
+ * Runs an attempt on plain text streams. It prints each question and reads one answer per line (LF or CRLF).
+ * An answer that cannot be parsed is requested again with the reason, and a parsed one gets feedback at once.
+ * The attempt is saved after every answer, and a finished attempt goes to the history.
  */
 export async function runPlainSession(options: PlainSessionOptions): Promise<PlainSessionResult> {
   const { bank, store, output } = options;
@@ -81,15 +81,16 @@ export async function runPlainSession(options: PlainSessionOptions): Promise<Pla
       while (!accepted) {
         output.write('Answer: ');
         const line = await readLine();
-        if (echo) {
-          // A piped answer is not echoed by a terminal, so show it to keep the transcript readable.
-          write(line ?? '');
-        }
         if (line === undefined) {
+          const saved = state.answers.length === 1 ? 'Your 1 answer is saved' : `Your ${state.answers.length} answers are saved`;
           write();
-          write(`Input ended before question ${currentNumber(state)} of ${state.items.length} was answered. Your ${state.answers.length} answers are saved.`);
+          write(`Input ended before question ${currentNumber(state)} of ${state.items.length} was answered. ${saved}.`);
           write(`Run "${options.resumeCommand ?? 'mllm-course quiz --plain'}" to continue where you stopped.`);
           return { state, summary: summarizeAttempt(state, bank), outcome: 'input-ended' };
+        }
+        if (echo) {
+          // A terminal echoes typed answers, but a pipe does not; show them so the transcript reads in order.
+          write(line);
         }
         const parsed = parseResponse(question, item.choiceOrder, line);
         if (!parsed.ok) {
@@ -118,8 +119,7 @@ export async function runPlainSession(options: PlainSessionOptions): Promise<Pla
 }
 
 function writeQuestion(write: (text?: string) => void, question: Question, choiceOrder: readonly string[], number: number, count: number): void {
-  const kind = question.type === 'single' ? 'single choice' : question.type === 'multiple' ? 'multiple select' : 'numeric';
-  write(`Question ${number} of ${count} (${TOPIC_TITLES[question.topic]}, ${kind})`);
+  write(`Question ${number} of ${count} (${TOPIC_TITLES[question.topic]}, ${QUESTION_TYPE_LABELS[question.type]})`);
   write(question.prompt.trim());
 
   if (question.type === 'numeric') {

@@ -11,6 +11,13 @@ export const TOPIC_TITLES: Record<Topic, string> = {
   pipeline: 'Pipeline and evaluation',
 };
 
+/** Question types as shown to the student. */
+export const QUESTION_TYPE_LABELS = {
+  single: 'single choice',
+  multiple: 'multiple select',
+  numeric: 'numeric',
+} as const;
+
 /** Fewest questions each topic must have in the bank. */
 export const TOPIC_MINIMUMS: Record<Topic, number> = {
   alignment: 12,

@@ -61,7 +61,8 @@ describe('attempt reducer', () => {
     } else if (phase === 'feedback') {
       state = reduce(state, pendingAnswer);
     }
-    const action: AttemptAction = actionType === 'answer' ? pendingAnswer : actionType === 'next' ? { type: 'next', at: AT } : { type: 'begin' };
+    const actions: Record<AttemptAction['type'], AttemptAction> = { answer: pendingAnswer, next: { type: 'next', at: AT }, begin: { type: 'begin' } };
+    const action = actions[actionType];
     expect(reduce(state, action)).toBe(state);
   });
 

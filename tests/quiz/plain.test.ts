@@ -205,3 +205,15 @@ describe('quiz usage errors', () => {
     expect(restarted.stdout).toContain('Quiz: 20 questions (seed 5).');
   });
 });
+
+describe('quiz --help', () => {
+  it('documents grading and exit codes', async () => {
+    const result = await runQuiz(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: mllm-course quiz [options]');
+    expect(result.stdout).toContain('--seed <n>');
+    expect(result.stdout).toContain('select earns (correct picks - wrong picks) / number of correct options, never');
+    expect(result.stdout).toContain('  1  attempt finished below the pass mark, or the question bank is invalid');
+    expect(result.stdout).toContain('  3  attempt left before the last question; it is saved and resumes next run');
+  });
+});

@@ -21,7 +21,18 @@ export interface FeedbackScreenProps {
   onQuit: () => void;
 }
 
-/** The graded answer: the verdict, the correct answer, the explanation and where to read more. */
+/** Glyph and colour of a verdict; the glyph keeps it readable without colour. */
+function verdictStyle(score: number): { glyph: string; color: string } {
+  if (score >= 1) {
+    return { glyph: '✓', color: 'green' };
+  }
+  if (score <= 0) {
+    return { glyph: '✗', color: 'red' };
+  }
+  return { glyph: '◐', color: 'yellow' };
+}
+
+/** Screen of the graded answer: the verdict, the correct answer, the explanation and where to read more. */
 export function FeedbackScreen({ inputSlot, question, item, answer, number, count, reference, onNext, onOpenLesson, onQuit }: FeedbackScreenProps) {
   const last = number >= count;
 
@@ -35,8 +46,7 @@ export function FeedbackScreen({ inputSlot, question, item, answer, number, coun
     }
   };
 
-  const glyph = answer.score >= 1 ? '✓' : answer.score <= 0 ? '✗' : '◐';
-  const color = answer.score >= 1 ? 'green' : answer.score <= 0 ? 'red' : 'yellow';
+  const { glyph, color } = verdictStyle(answer.score);
   return (
     <Box flexDirection="column">
       <Text dimColor>

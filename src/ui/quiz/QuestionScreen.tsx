@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { AttemptItem } from '../../quiz/draw.js';
 import { choiceLetter, parseResponse, type AnswerResponse } from '../../quiz/grade.js';
 import { ANSWER_HINTS } from '../../quiz/rules.js';
-import { TOPIC_TITLES, type Question } from '../../quiz/schema.js';
+import { QUESTION_TYPE_LABELS, TOPIC_TITLES, type Question } from '../../quiz/schema.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface QuestionScreenProps {
@@ -74,11 +74,10 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
     }
   };
 
-  const kind = question.type === 'single' ? 'single choice' : question.type === 'multiple' ? 'multiple select' : 'numeric';
   return (
     <Box flexDirection="column">
       <Text dimColor>
-        Question {number} of {count} · {TOPIC_TITLES[question.topic]} · {kind}
+        Question {number} of {count} · {TOPIC_TITLES[question.topic]} · {QUESTION_TYPE_LABELS[question.type]}
       </Text>
       <Box marginTop={1}>
         <Text>{question.prompt.trim()}</Text>

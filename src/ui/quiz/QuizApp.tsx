@@ -39,7 +39,7 @@ export interface QuizAppProps {
 }
 
 /**
- * An attempt from the grading rules to the end screen. The attempt is saved in the progress store at every
+ * Runs an attempt from the grading rules to the end screen. The attempt is saved in the progress store at every
  * step, and a finished attempt goes to the history once.
  */
 export function QuizApp({ bank, store, initialState, lessons, onOpenLesson, onExit, createSeed = randomSeed }: QuizAppProps) {

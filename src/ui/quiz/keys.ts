@@ -28,9 +28,9 @@ export type QuizCommand = keyof typeof QUIZ_KEYS;
 export type QuizInputHandler = (input: string, key: Key) => void;
 
 /**
- * Slot that the quiz's single input listener calls. Each screen puts its handler there while it renders,
- * so a key pressed right after a screen appears reaches that screen; a listener per screen would only be
- * attached after the first frame, and a key typed in between would be lost.
+ * Slot that the quiz's single input listener calls. Each screen puts its handler there while it renders, so
+ * a key pressed right after a screen appears reaches that screen. A listener per screen is attached only
+ * after the first frame, and a key typed in between would be lost.
  */
 export interface QuizInputSlot {
   current: QuizInputHandler | undefined;

@@ -39,7 +39,7 @@ function mount(store: ProgressStore, state: AttemptState, handlers: { onOpenLess
   return instance;
 }
 
-/** The last frame with line wraps and runs of spaces collapsed, so assertions do not depend on the width. */
+/** Returns the last frame with line wraps and runs of spaces collapsed, so assertions do not depend on the width. */
 function flatFrame(instance: Instance): string {
   return (instance.lastFrame() ?? '').replace(/\s+/g, ' ');
 }
@@ -88,7 +88,7 @@ async function answerQuestion(instance: Instance, state: AttemptState, index: nu
 }
 
 describe('QuizApp', () => {
-  it('runs an attempt, opens a lesson from feedback, returns and retakes the missed question', async () => {
+  it('attempt with lesson detour and retake', async () => {
     const store = ProgressStore.open({ cwd: makeTempDir('ui') });
     const initial = createAttempt(drawAttempt(bank, SEED, { size: 4 }), SEED);
     const onOpenLesson = vi.fn<(lesson: string, section: string) => void>();
@@ -158,7 +158,7 @@ describe('QuizApp', () => {
     expect(store.data.quiz.history[1]?.retake).toBe(true);
   });
 
-  it('leaves halfway and resumes at the next question', async () => {
+  it('resumes after leaving halfway', async () => {
     const store = ProgressStore.open({ cwd: makeTempDir('ui-resume') });
     const initial = createAttempt(drawAttempt(bank, SEED + 1, { size: 4 }), SEED + 1);
     const onExit = vi.fn<(exit: QuizExit) => void>();
@@ -186,7 +186,7 @@ describe('QuizApp', () => {
     expect(store.data.quiz.history).toHaveLength(0);
   });
 
-  it('marks an out-of-range letter without counting it', async () => {
+  it('rejects an out-of-range letter', async () => {
     const store = ProgressStore.open({ cwd: makeTempDir('ui-range') });
     const choiceIndex = drawAttempt(bank, SEED, { size: 20 }).findIndex((item) => item.choiceOrder.length > 0 && item.choiceOrder.length < 7);
     const items = drawAttempt(bank, SEED, { size: 20 }).slice(choiceIndex, choiceIndex + 1);
