@@ -1,5 +1,6 @@
 import {
   HubApiError,
+  InvalidApiResponseFormatError,
   datasetInfo,
   fileDownloadInfo,
   listFiles,
@@ -205,7 +206,7 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
     for (const folder of requirement.listPaths) {
       for await (const entry of listFiles({ repo, path: folder || undefined, recursive: true, ...common })) {
         if (entry.type === 'file') {
-          listed.push({ path: entry.path, size: entry.lfs?.size ?? entry.size });
+          listed.push({ path: entry.path, size: entry.lfs?.size ?? entry.size, large: entry.lfs !== undefined || entry.xetHash !== undefined });
         }
       }
     }
@@ -220,12 +221,21 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
     }
 
     // Repository info and listings return 200 even for gated repositories whose terms were not accepted, so
-    // only a file request proves access. The smallest file keeps the probe cheap.
-    const probe = selected.reduce((smallest, file) => (file.size < smallest.size ? file : smallest));
-    const download = await fileDownloadInfo({ repo, path: probe.path, ...common });
-    if (download === null) {
-      report.access = 'path-missing';
-      report.detail = `${probe.path} is listed but cannot be downloaded`;
+    // only a file request proves access.
+    const probe = probeFile(selected);
+    try {
+      const download = await fileDownloadInfo({ repo, path: probe.path, ...common });
+      if (download === null) {
+        report.access = 'path-missing';
+        report.detail = `${probe.path} is listed but cannot be downloaded`;
+      }
+    } catch (error) {
+      // The client raises this only after a 2xx response whose size or Xet headers it could not read,
+      // so the Hub did allow the download.
+      if (!(error instanceof InvalidApiResponseFormatError)) {
+        throw error;
+      }
+      debug('hub: %s probe of %s returned an unexpected format: %s', requirement.id, probe.path, error.message);
     }
     return { report, offlineReason: null };
   } catch (error) {
@@ -244,6 +254,16 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
     debug('hub: %s %s: %s', requirement.id, report.access, report.detail);
     return { report, offlineReason: null };
   }
+}
+
+/**
+ * Picks the file for the access probe: the smallest regular file, else the smallest file of all. Regular
+ * files come first because an LFS or Xet file is served through a CDN redirect or a Xet-specific response.
+ */
+function probeFile(files: readonly RepoFile[]): RepoFile {
+  const regular = files.filter((file) => !file.large);
+  const candidates = regular.length > 0 ? regular : files;
+  return candidates.reduce((smallest, file) => (file.size < smallest.size ? file : smallest));
 }
 
 function emptyRepoReport(requirement: RepoRequirement, hubUrl: string, access: RepoAccess): RepoReport {

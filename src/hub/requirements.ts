@@ -117,6 +117,8 @@ export function matchesAny(filePath: string, patterns: readonly string[]): boole
 export interface RepoFile {
   path: string;
   size: number;
+  /** Stored in LFS or Xet, so downloading it goes through a redirect or a Xet-specific response. */
+  large?: boolean;
 }
 
 /** Picks the files a stage downloads from a repository listing, applying the `.bin` fallback. */

@@ -82,6 +82,28 @@ describe('checkHubAccess', () => {
     expectTokenOnlyInAuthorization(TOKENS.accepted);
   });
 
+  it('probes the smallest regular file', async () => {
+    await checkHubAccess({ env: env({ HF_TOKEN: TOKENS.accepted }) });
+
+    const probes = hub.requests.filter((request) => request.url.includes('/resolve/')).map((request) => request.url);
+    expect(probes.sort()).toEqual([
+      '/StanfordAIMI/GREEN-radllama2-7b/resolve/main/special_tokens_map.json',
+      // Every file of the data set is in LFS, so the smallest LFS file is probed.
+      '/datasets/FLARE-MedFM/FLARE-MLLM-2D/resolve/main/validation-public/Xray/IU_XRay/IU_XRay_questions_val.json',
+      '/google/medgemma-1.5-4b-it/resolve/main/preprocessor_config.json',
+      '/rajpurkarlab/medgemma-4b-it-crimson/resolve/main/config.json',
+    ]);
+  });
+
+  it('accepts a download it cannot parse', async () => {
+    await hub.close();
+    hub = await startFakeHub({ repos: courseRepos(), users: USERS, omitEtag: true });
+
+    const report = await checkHubAccess({ stage: 'finetune', env: env({ HF_TOKEN: TOKENS.accepted }) });
+
+    expect(repo(report, 'google/medgemma-1.5-4b-it').access).toBe('granted');
+  });
+
   it('follows tree pagination links', async () => {
     await checkHubAccess({ stage: 'finetune', env: env({ HF_TOKEN: TOKENS.accepted }) });
 

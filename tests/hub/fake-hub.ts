@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for the Hugging Face Hub on 127.0.0.1 that serves the routes @huggingface/hub 2.x calls:
- * `whoami-v2`, model and dataset info, the recursive tree listing (paginated with a `Link` header like the
- * Hub) and `resolve` downloads, with the Hub's 401/403/404 responses and `X-Error-Code` headers.
+ * A stand-in for the Hugging Face Hub on 127.0.0.1. It serves the routes @huggingface/hub 2.x calls:
+ * `whoami-v2`, model and dataset info, the recursive tree listing and `resolve` downloads. Listings are
+ * paginated with a `Link` header and failures carry the Hub's status codes and `X-Error-Code` headers.
  */
 
 export interface FakeFile {
@@ -58,6 +58,8 @@ export interface FakeHubOptions {
   pageSize?: number;
   /** Leaves `X-Error-Code` out of a missing folder's 404, so only the status shows the cause. */
   omitEntryErrorCode?: boolean;
+  /** Sends downloads without an ETag, which @huggingface/hub rejects as an unexpected format. */
+  omitEtag?: boolean;
 }
 
 const INVALID_CREDENTIALS = 'Invalid credentials in Authorization header';
@@ -173,7 +175,7 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     response.writeHead(206, {
       'Content-Range': `bytes 0-0/${file.size}`,
       'Content-Length': '1',
-      ETag: `"etag-${file.path}"`,
+      ...(options.omitEtag ? {} : { ETag: `"etag-${file.path}"` }),
     });
     response.end('x');
   }
