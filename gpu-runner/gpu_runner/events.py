@@ -170,23 +170,27 @@ class EventEmitter:
 
     def emit(self, kind: str, _required: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
         """Build, send and return one event. Fields in `_required` are kept even when None."""
-        event: dict[str, Any] = {
-            "v": PROTOCOL_VERSION,
-            "seq": self._sequence.next(),
-            "ts": round(self._clock(), 3),
-            "stage": self.stage,
-            "kind": kind,
-        }
+        body: dict[str, Any] = {}
         nonfinite: list[str] = []
         for name, value in fields.items():
             if value is None and name not in _required:
                 continue
-            event[name] = sanitize(to_json_value(value), name, nonfinite)
+            body[name] = sanitize(to_json_value(value), name, nonfinite)
         if nonfinite:
-            event["nonfinite"] = nonfinite
+            body["nonfinite"] = nonfinite
 
-        line = encode_event(event)
+        # seq is taken under the lock, so that events from several threads (the download
+        # workers report bytes) reach the file in seq order.
         with self._lock:
+            event: dict[str, Any] = {
+                "v": PROTOCOL_VERSION,
+                "seq": self._sequence.next(),
+                "ts": round(self._clock(), 3),
+                "stage": self.stage,
+                "kind": kind,
+                **body,
+            }
+            line = encode_event(event)
             if self.events_path is not None:
                 stream = self._open()
                 stream.write(line + "\n")

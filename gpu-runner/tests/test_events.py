@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -188,3 +189,21 @@ def test_stderr_lines_without_events_file(monkeypatch: pytest.MonkeyPatch) -> No
 def test_encode_rejects_bare_nan() -> None:
     with pytest.raises(ValueError):
         encode_event({"v": 1, "loss": math.nan})
+
+
+def test_threads_write_events_in_seq_order(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    events = EventEmitter("prepare", events_path=path, sequence=Sequence())
+
+    def report(worker: int) -> None:
+        for step in range(200):
+            events.progress(step, 200, unit="bytes", message=f"worker {worker}")
+
+    workers = [threading.Thread(target=report, args=(index,)) for index in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    events.close()
+
+    assert [event["seq"] for event in read_events(path)] == list(range(1, 801))
