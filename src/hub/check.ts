@@ -78,6 +78,11 @@ export function resolveEndpoint(explicit: string | undefined, env: NodeJS.Proces
   return raw.replace(/\/+$/, '');
 }
 
+/** Whether HF_HUB_OFFLINE asks for no network access, with the values huggingface_hub accepts as true. */
+export function hubOfflineRequested(env: NodeJS.ProcessEnv): boolean {
+  return ['1', 'ON', 'YES', 'TRUE'].includes((env.HF_HUB_OFFLINE ?? '').toUpperCase());
+}
+
 /** Everything a repository check needs from the run: endpoint, token and the failure log of the fetch wrapper. */
 interface CheckContext {
   hubUrl: string;
@@ -102,7 +107,7 @@ export async function checkHubAccess(options: HubCheckOptions = {}): Promise<Hub
   const failures = new Map<string, HubFailure>();
   const fetchImpl = recordingFetch(options.fetch ?? fetch, failures, options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
 
-  let offlineReason: string | null = null;
+  let offlineReason: string | null = hubOfflineRequested(env) ? 'HF_HUB_OFFLINE is set, so the Hub was not contacted' : null;
   let account: HubAccount | null = null;
   let tokenRejected = false;
   let accessToken = discovery.token?.reveal();
@@ -115,7 +120,7 @@ export async function checkHubAccess(options: HubCheckOptions = {}): Promise<Hub
 
   debug('hub: checking %d repositories for stage %s at %s, token %s', requirements.length, stage, hubUrl, discovery.info.masked ?? 'none');
 
-  if (accessToken !== undefined) {
+  if (accessToken !== undefined && offlineReason === null) {
     try {
       account = toAccount(await whoAmI({ accessToken, hubUrl, fetch: fetchImpl }));
     } catch (error) {

@@ -47,7 +47,7 @@ export function hubSection(report: HubReport): HubSection {
   const lines: ReportLine[] = [...tokenLines(report)];
 
   if (report.offline) {
-    lines.push({ tone: 'warning', depth: 0, text: `Hub unreachable at ${report.endpoint}: ${report.offlineReason ?? 'network error'}` });
+    lines.push({ tone: 'warning', depth: 0, text: `Hub not reached at ${report.endpoint}: ${report.offlineReason ?? 'network error'}` });
     lines.push({ tone: 'info', depth: 1, text: 'Access and sizes not checked; the GPU server may already have the files cached.' });
     lines.push(...fixLines(report, 'offline'));
   }

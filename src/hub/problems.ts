@@ -72,8 +72,8 @@ export function collectProblems(report: ReportWithoutProblems): HubProblem[] {
       severity: 'warning',
       repo: null,
       url: report.endpoint,
-      message: `Could not reach ${report.endpoint} (${report.offlineReason ?? 'network error'}). Only the token source and mask were checked; the GPU server may already have the files cached.`,
-      fix: 'Check the network connection or HF_ENDPOINT, then run `mllm-course hub check` again.',
+      message: `The Hub at ${report.endpoint} was not reached (${report.offlineReason ?? 'network error'}). Only the token source and mask were checked; the GPU server may already have the files cached.`,
+      fix: 'Check the network connection, HF_ENDPOINT and HF_HUB_OFFLINE, then run `mllm-course hub check` again.',
     });
   }
 

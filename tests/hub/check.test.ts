@@ -302,6 +302,15 @@ describe('checkHubAccess', () => {
     expect(report.repos.every((item) => item.access === 'unchecked')).toBe(true);
   });
 
+  it('stays offline under HF_HUB_OFFLINE', async () => {
+    const report = await checkHubAccess({ env: env({ HF_TOKEN: TOKENS.accepted, HF_HUB_OFFLINE: 'true' }) });
+
+    expect(report.offline).toBe(true);
+    expect(report.offlineReason).toBe('HF_HUB_OFFLINE is set, so the Hub was not contacted');
+    expect(hub.requests).toEqual([]);
+    expect(report.token.masked).toBe('hf_…wxyz');
+  });
+
   it('treats a Hub that never answers as offline', async () => {
     const silent = http.createServer(() => {
       // Never responds, like a firewall that drops packets.

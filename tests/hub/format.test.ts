@@ -54,7 +54,7 @@ describe('formatHubReport', () => {
     expect(report.ok).toBe(true);
     expect(text).toContain('Hugging Face: warning\n');
     expect(text).toContain('  · Token hf_…wxyz from HF_TOKEN environment variable');
-    expect(text).toContain('  ! Hub unreachable at https://huggingface.co: getaddrinfo ENOTFOUND huggingface.co');
+    expect(text).toContain('  ! Hub not reached at https://huggingface.co: getaddrinfo ENOTFOUND huggingface.co');
     expect(text).toContain('  ! google/medgemma-1.5-4b-it: not checked (offline)');
     expect(text).not.toContain('Download:');
   });

@@ -141,7 +141,7 @@ describe('hub check', () => {
     const result = await run(['hub', 'check'], baseEnv({ HF_TOKEN: TOKENS.accepted }));
 
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain(`! Hub unreachable at ${hub.url}`);
+    expect(result.stdout).toContain(`! Hub not reached at ${hub.url}`);
     expect(result.stdout).toContain('Token hf_…wxyz from HF_TOKEN environment variable');
     expect(result.stdout).toContain('the GPU server may already have the files cached');
     expectNoToken(result, TOKENS.accepted);
