@@ -1,5 +1,345 @@
-import type { Command } from 'commander';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, type Command } from 'commander';
+import { execa } from 'execa';
+import { discoverToken } from '../hub/token.js';
+import { ProgressStore } from '../progress/store.js';
+import { EventsVersionError, type StageEvent } from '../runner/events.js';
+import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../runner/exit-codes.js';
+import { formatCancel, formatEvent, formatPreflight, formatRunsTable, type RunRow } from '../runner/format.js';
+import { InvalidHostError, LOCAL_TARGET, validateHost } from '../runner/quote.js';
+import { createRunner, UnknownRunError, type Runner } from '../runner/runner.js';
+import { SshConnectionError } from '../runner/ssh-errors.js';
+import { isStageName, STAGE_NAMES, STAGE_REQUIREMENTS, stageCommand, type StageName } from '../runner/stages.js';
+import { describeRunState, type RunState } from '../runner/state.js';
+import { findRun, knownTargets, recordRun, rememberTarget, workDirFor } from '../runner/targets.js';
+import { ScriptTimeoutError, SshTransport } from '../runner/transport.js';
+import { followInteractive, showPreflight } from '../ui/runner/run-ui.js';
+import { debug } from '../util/debug.js';
 import type { CliContext } from './context.js';
 
-// NOTE: placeholder until the runner commands land; registers nothing.
-export function registerRunnerCommands(_program: Command, _context: CliContext): void {}
+/** ssh client config passed with `-F` in place of ~/.ssh/config, for tests and unusual setups. */
+export const SSH_CONFIG_ENV = 'MLLM_COURSE_SSH_CONFIG';
+/** Folder of the gpu-runner to copy to targets; defaults to the one shipped with the package. */
+export const GPU_RUNNER_DIR_ENV = 'MLLM_COURSE_GPU_RUNNER_DIR';
+
+/** Minimum interval between two progress lines in plain output, so that a CI log stays readable. */
+const PLAIN_PROGRESS_INTERVAL_MS = 1_000;
+
+interface TargetOptions {
+  host?: string;
+  workDir?: string;
+}
+
+function parseHost(value: string): string {
+  try {
+    return validateHost(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function packagedRunnerDir(env: NodeJS.ProcessEnv): string {
+  return env[GPU_RUNNER_DIR_ENV] ?? fileURLToPath(new URL('../../gpu-runner', import.meta.url));
+}
+
+function openRunner(context: CliContext, store: ProgressStore, target: string, explicitWorkDir?: string): Runner {
+  let workDir = workDirFor(store, target, explicitWorkDir);
+  if (target === LOCAL_TARGET && !workDir.startsWith('~') && !path.isAbsolute(workDir)) {
+    workDir = path.resolve(workDir);
+  }
+  return createRunner(target, { workDir, env: context.env, configFile: context.env[SSH_CONFIG_ENV] });
+}
+
+/** Prints an error as one actionable message and sets the matching exit code. */
+function fail(context: CliContext, error: unknown): void {
+  if (error instanceof SshConnectionError) {
+    context.stderr.write(`error: ${error.message}\n`);
+    context.exitCode = RUNNER_EXIT.connection;
+    return;
+  }
+  if (error instanceof UnknownRunError || error instanceof InvalidHostError) {
+    context.stderr.write(`error: ${error.message}\n`);
+    context.exitCode = RUNNER_EXIT.usage;
+    return;
+  }
+  if (error instanceof ScriptTimeoutError) {
+    context.stderr.write(`error: ${error.message}\n`);
+    context.exitCode = RUNNER_EXIT.connection;
+    return;
+  }
+  debug('runner command failed', error);
+  context.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  context.exitCode = RUNNER_EXIT.failed;
+}
+
+function exitCodeFor(state: RunState | 'detached'): number {
+  if (state === 'detached') {
+    return RUNNER_EXIT.ok;
+  }
+  switch (state.kind) {
+    case 'succeeded':
+    case 'running':
+      return RUNNER_EXIT.ok;
+    case 'failed':
+      return RUNNER_EXIT.failed;
+    case 'cancelled':
+    case 'lost':
+      return RUNNER_EXIT.cancelled;
+  }
+}
+
+/** Follows a run in plain text: log lines on stdout, one line per event, progress at most once a second. */
+async function followPlain(context: CliContext, runner: Runner, runId: string, options: { once?: boolean; events?: boolean }): Promise<RunState | 'detached'> {
+  let lastProgressAt = 0;
+  const showEvents = options.events ?? true;
+  const printEvent = (event: StageEvent): void => {
+    if (event.kind === 'progress') {
+      const now = Date.now();
+      if (now - lastProgressAt < PLAIN_PROGRESS_INTERVAL_MS && event.step < event.total) {
+        return;
+      }
+      lastProgressAt = now;
+    }
+    context.stdout.write(`${formatEvent(event)}\n`);
+  };
+
+  const handle = runner.follow(runId, {
+    onLines: (lines) => context.stdout.write(`${lines.join('\n')}\n`),
+    onEvents: (events) => (showEvents ? events.forEach(printEvent) : undefined),
+    onWarning: (message) => context.stderr.write(`warning: ${message}\n`),
+  }, { once: options.once });
+
+  // Ctrl-C detaches: the run lives in its own session on the target and goes on.
+  const onInterrupt = (): void => handle.detach();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const state = await handle.finished;
+    const live = handle.decoder.log.liveLine;
+    if (options.once && live !== '') {
+      context.stdout.write(`${live}\n`);
+    }
+    return state;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}
+
+function reattachHint(runId: string, target: string): string {
+  return `mllm-course logs ${runId} --follow${target === LOCAL_TARGET ? '' : ` --host ${target}`}`;
+}
+
+interface RunOptions extends TargetOptions {
+  smoke?: boolean;
+  out?: string;
+  force?: boolean;
+  detach?: boolean;
+}
+
+async function runCommand(context: CliContext, stageArgument: string, options: RunOptions): Promise<void> {
+  if (stageArgument !== 'all' && !isStageName(stageArgument)) {
+    context.stderr.write(`error: unknown stage "${stageArgument}"; expected one of ${[...STAGE_NAMES, 'all'].join(', ')}.\n`);
+    context.exitCode = RUNNER_EXIT.usage;
+    return;
+  }
+  if (stageArgument === 'all' && options.detach) {
+    context.stderr.write('error: --detach cannot be used with "all", which starts each stage after the previous one ends.\n');
+    context.exitCode = RUNNER_EXIT.usage;
+    return;
+  }
+  const stages: StageName[] = stageArgument === 'all' ? [...STAGE_NAMES] : [stageArgument as StageName];
+  const target = options.host ?? LOCAL_TARGET;
+  const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
+  const runner = openRunner(context, store, target, options.workDir);
+
+  const requirement = {
+    gpu: stages.some((stage) => STAGE_REQUIREMENTS[stage].gpu),
+    diskBytes: Math.max(...stages.map((stage) => STAGE_REQUIREMENTS[stage].diskBytes)),
+  };
+  const report = await runner.preflight(requirement);
+  if (context.mode.interactive) {
+    await showPreflight(report, context);
+  } else {
+    context.stdout.write(formatPreflight(report));
+  }
+  if (!report.ok && !options.force) {
+    context.stderr.write('Fix the failed checks above, or pass --force to start anyway.\n');
+    context.exitCode = RUNNER_EXIT.preflight;
+    return;
+  }
+
+  const workDir = await runner.resolveWorkDir();
+  rememberTarget(store, target, runner.workDir);
+  const sync = await runner.sync(packagedRunnerDir(context.env));
+  context.stdout.write(sync.copied ? `Copied gpu-runner (${sync.files} files) to ${workDir}/${sync.folder}.\n` : `gpu-runner is up to date in ${workDir}/${sync.folder}.\n`);
+
+  context.stdout.write('Preparing the Python environment (built once per requirements version).\n');
+  const python = await runner.buildEnvironment(sync.folder, (lines) => context.stdout.write(`${lines.map((line) => `  ${line}`).join('\n')}\n`));
+
+  const token = discoverToken(context.env).token;
+  const outDir = options.out === undefined ? `${workDir}/out` : path.posix.isAbsolute(options.out) ? options.out : `${workDir}/${options.out}`;
+
+  for (const stage of stages) {
+    const run = await runner.launch({
+      stage,
+      command: stageCommand(python, stage, outDir, Boolean(options.smoke)),
+      cwd: `${workDir}/${sync.folder}`,
+      ...(token ? { secrets: { hfToken: token.reveal() } } : {}),
+    });
+    recordRun(store, run, stage, runner.workDir);
+    context.stdout.write(`Started run ${run.id} (${stage}) on ${target}.\nFull log: ${run.runDir}/log\nRe-attach: ${reattachHint(run.id, target)}\n`);
+
+    if (options.detach) {
+      return;
+    }
+
+    const state = context.mode.interactive
+      ? await followInteractive(runner, run, context)
+      : await followPlain(context, runner, run.id, {});
+    context.exitCode = exitCodeFor(state);
+    if (state === 'detached') {
+      context.stdout.write(`Detached; run ${run.id} goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
+      return;
+    }
+    context.stdout.write(`Run ${run.id}: ${describeRunState(state)}.\n`);
+    if (state.kind !== 'succeeded') {
+      return;
+    }
+  }
+}
+
+async function runsCommand(context: CliContext, options: TargetOptions): Promise<void> {
+  const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
+  const targets = options.host ? [options.host] : knownTargets(store);
+  const rows: RunRow[] = [];
+  let unreachable = false;
+
+  for (const target of targets) {
+    const runner = openRunner(context, store, target, options.workDir);
+    try {
+      for (const summary of await runner.list()) {
+        rows.push({ id: summary.id, target, stage: summary.stage, state: summary.state });
+      }
+    } catch (error) {
+      unreachable = true;
+      rows.push({ id: '-', target, stage: '-', state: { kind: 'unreachable', message: String(error) } });
+      context.stderr.write(`warning: could not list runs on ${target}: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  context.stdout.write(formatRunsTable(rows));
+  context.exitCode = unreachable ? RUNNER_EXIT.connection : RUNNER_EXIT.ok;
+}
+
+/** Finds the target and work folder of a run: from `--host`, else from the runs this machine recorded. */
+function runnerForRun(context: CliContext, store: ProgressStore, runId: string, options: TargetOptions): Runner {
+  const record = findRun(store, runId);
+  const target = options.host ?? record?.target ?? LOCAL_TARGET;
+  const workDir = options.workDir ?? (record && record.target === target ? record.workDir : undefined);
+  return openRunner(context, store, target, workDir);
+}
+
+async function logsCommand(context: CliContext, runId: string, options: TargetOptions & { follow?: boolean; events?: boolean }): Promise<void> {
+  const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
+  const runner = runnerForRun(context, store, runId, options);
+  const state = await followPlain(context, runner, runId, { once: !options.follow, events: Boolean(options.events) });
+  if (state !== 'detached') {
+    context.stderr.write(`Run ${runId} on ${runner.target}: ${describeRunState(state)}.\n`);
+  }
+  context.exitCode = options.follow ? exitCodeFor(state) : RUNNER_EXIT.ok;
+}
+
+async function cancelCommand(context: CliContext, runId: string, options: TargetOptions): Promise<void> {
+  const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
+  const runner = runnerForRun(context, store, runId, options);
+  const result = await runner.cancel(runId);
+  context.stdout.write(formatCancel(runId, runner.target, result));
+  context.exitCode = result.gone && result.gpu !== 'busy' ? RUNNER_EXIT.ok : RUNNER_EXIT.leftovers;
+}
+
+async function testConnectionCommand(context: CliContext, host: string, options: { workDir?: string }): Promise<void> {
+  const transport = new SshTransport(host, { configFile: context.env[SSH_CONFIG_ENV], env: context.env });
+  context.stdout.write(`Connecting to ${host} once interactively: accept the host key or type your passphrase if asked.\n`);
+  // stdin and stderr stay on the terminal so that ssh can prompt; stdout is captured to report the result.
+  const result = await execa('ssh', transport.interactiveArgs(), { stdin: 'inherit', stderr: 'inherit', reject: false, env: context.env });
+  if (result.exitCode !== 0) {
+    context.stderr.write(
+      `error: ssh to ${host} failed (exit ${result.exitCode}). Read ssh's message above; check the name with \`ssh -G ${host}\`.\n`,
+    );
+    context.exitCode = RUNNER_EXIT.connection;
+    return;
+  }
+  context.stdout.write(`${result.stdout.trim()}\nBackground connections to ${host} will now work without prompts.\n`);
+  const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
+  rememberTarget(store, host, workDirFor(store, host, options.workDir));
+  context.exitCode = RUNNER_EXIT.ok;
+}
+
+function wrap<T extends unknown[]>(context: CliContext, action: (...args: T) => Promise<void>): (...args: T) => Promise<void> {
+  return async (...args: T) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      if (error instanceof EventsVersionError) {
+        context.stderr.write(`error: ${error.message}\n`);
+        context.exitCode = RUNNER_EXIT.failed;
+        return;
+      }
+      fail(context, error);
+    }
+  };
+}
+
+export function registerRunnerCommands(program: Command, context: CliContext): void {
+  const hostOption = ['--host <host>', 'SSH host to use, as in ~/.ssh/config or user@hostname (default: this machine)'] as const;
+  const workDirOption = ['--work-dir <path>', 'work folder on the target (default: the one remembered for it, else ~/mllm-course)'] as const;
+
+  program
+    .command('run')
+    .description(`run a hands-on stage (${STAGE_NAMES.join(', ')} or all) after a preflight, and follow it`)
+    .argument('<stage>', `${STAGE_NAMES.join(', ')} or all`)
+    .option(...hostOption, parseHost)
+    .option(...workDirOption)
+    .option('--smoke', 'run the stage on a tiny synthetic input, to check the setup in a minute')
+    .option('--out <dir>', 'output folder on the target, relative to the work folder (default: out)')
+    .option('--force', 'start even when a preflight check failed')
+    .option('--detach', 'start the run and return at once; follow it later with `logs <id> --follow`')
+    .addHelpText('after', RUNNER_EXIT_HELP)
+    .action(wrap(context, (stage: string, options: RunOptions) => runCommand(context, stage, options)));
+
+  program
+    .command('runs')
+    .description('list the runs on this machine and every remembered host, with their state')
+    .option(...hostOption, parseHost)
+    .option(...workDirOption)
+    .addHelpText('after', RUNNER_EXIT_HELP)
+    .action(wrap(context, (options: TargetOptions) => runsCommand(context, options)));
+
+  program
+    .command('logs')
+    .description('print the log of a run from its start; with --follow, keep following until it ends')
+    .argument('<id>', 'run id, as printed by `run` and `runs`')
+    .option('-f, --follow', 'follow the log until the run ends (Ctrl-C detaches; the run goes on)')
+    .option('--events', 'print the stage events (progress, metrics) between the log lines')
+    .option(...hostOption, parseHost)
+    .option(...workDirOption)
+    .addHelpText('after', RUNNER_EXIT_HELP)
+    .action(wrap(context, (id: string, options: TargetOptions & { follow?: boolean; events?: boolean }) => logsCommand(context, id, options)));
+
+  program
+    .command('cancel')
+    .description('stop a run: SIGINT, then SIGTERM, then SIGKILL to its process group; checks that nothing is left')
+    .argument('<id>', 'run id, as printed by `run` and `runs`')
+    .option(...hostOption, parseHost)
+    .option(...workDirOption)
+    .addHelpText('after', RUNNER_EXIT_HELP)
+    .action(wrap(context, (id: string, options: TargetOptions) => cancelCommand(context, id, options)));
+
+  program
+    .command('test-connection')
+    .description('log in to an SSH host once interactively, to accept its host key or unlock your key')
+    .requiredOption(...hostOption, parseHost)
+    .option(...workDirOption)
+    .addHelpText('after', RUNNER_EXIT_HELP)
+    .action(wrap(context, (options: { host: string; workDir?: string }) => testConnectionCommand(context, options.host, options)));
+}

@@ -37,6 +37,8 @@ export const RunRecordSchema = z.object({
   stage: z.string(),
   startedAt: z.string(),
   runDir: z.string(),
+  /** Work folder on the target as the runner was given it (may start with `~`); absent in older files. */
+  workDir: z.string().optional(),
 });
 
 export const TargetsSchema = z.object({

@@ -13,6 +13,7 @@ export type Frame =
   | { type: 'events'; data: Buffer }
   | { type: 'exit'; exitCode: number; cancelled: boolean }
   | { type: 'lost' }
+  | { type: 'running' }
   | { type: 'missing' }
   | { type: 'heartbeat' };
 
@@ -78,6 +79,8 @@ export class FrameReader {
         return { type: 'exit', exitCode: Number(first), cancelled: second === '1' };
       case 'Z':
         return { type: 'lost' };
+      case 'R':
+        return { type: 'running' };
       case 'N':
         return { type: 'missing' };
       case 'H':
@@ -146,6 +149,10 @@ export class FollowDecoder {
         this.#finish();
         this.state = frame.type === 'lost' ? { kind: 'lost' } : runStateFromExit(frame.exitCode, frame.cancelled);
         return;
+      case 'running':
+        this.#flushEvents();
+        this.state = { kind: 'running' };
+        return;
       case 'missing':
         this.missing = true;
         return;
@@ -168,6 +175,10 @@ export class FollowDecoder {
       this.#eventsRejected = true;
       this.sink.onWarning?.(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  #flushEvents(): void {
+    this.#pushEvents('', true);
   }
 
   #finish(): void {

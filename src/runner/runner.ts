@@ -6,7 +6,7 @@ import type { StageEvent } from './events.js';
 import { FollowDecoder, type FollowSink } from './follow.js';
 import { LogPipeline } from './log-pipeline.js';
 import { runPreflight, type PreflightReport, type StageRequirement } from './preflight.js';
-import { isValidRunId, LOCAL_TARGET, newRunId } from './quote.js';
+import { isValidRunId, LOCAL_TARGET, newRunId, quote } from './quote.js';
 import {
   cancelScript,
   DEFAULT_CANCEL_TIMEOUTS,
@@ -17,7 +17,7 @@ import {
   type CancelTimeouts,
 } from './scripts.js';
 import { runStateFromFacts, type RunState } from './state.js';
-import { environmentScript, syncRunner, type SyncResult } from './sync.js';
+import { environmentScript, syncRunner, WORK_DIR_EXPANSION, type SyncResult } from './sync.js';
 import { LocalTransport, SshTransport, type ScriptStream, type SshOptions, type Transport } from './transport.js';
 
 /** Default work folder on a target; `~` is expanded there, not here. */
@@ -89,6 +89,16 @@ export class Runner {
 
   get target(): string {
     return this.transport.target;
+  }
+
+  /** Returns the work folder as an absolute path on the target (`~` expanded there). */
+  async resolveWorkDir(): Promise<string> {
+    const result = await this.transport.run(`set -- ${quote(this.workDir)}\n${WORK_DIR_EXPANSION}printf '%s\\n' "$work"\n`, { timeoutMs: 60_000 });
+    const resolved = result.stdout.trim();
+    if (result.exitCode !== 0 || !resolved.startsWith('/')) {
+      throw new Error(`Could not resolve the work folder ${this.workDir} on ${this.target}: ${result.stderr.trim() || resolved}`);
+    }
+    return resolved;
   }
 
   preflight(requirement: StageRequirement): Promise<PreflightReport> {
@@ -165,12 +175,13 @@ export class Runner {
 
   /**
    * Replays the run's log and events from the start and follows them until the run ends. Each attach
-   * delivers every line once, because the follower reads from offset 0 and then only new bytes.
+   * delivers every line once, because the follower reads from offset 0 and then only new bytes. With
+   * `once`, it delivers what is there now and resolves with `running` for a run that goes on.
    */
-  follow(runId: string, sink: FollowSink, options: { tailLines?: number } = {}): FollowHandle {
+  follow(runId: string, sink: FollowSink, options: { tailLines?: number; once?: boolean } = {}): FollowHandle {
     this.#checkRunId(runId);
     const decoder = new FollowDecoder(sink, options);
-    const stream = this.transport.stream(followScript(this.workDir, runId));
+    const stream = this.transport.stream(followScript(this.workDir, runId, options.once));
     let detached = false;
 
     stream.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));

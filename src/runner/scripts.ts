@@ -144,8 +144,9 @@ const GROUP_CHECK_TICKS = 5;
  * frames `L <bytes>\n<data>` and `E <bytes>\n<data>`, until the run ends. Then it sends
  * `X <exit status> <1 when cancelled>`; `Z lost` when the process group is gone without an exit status,
  * `N` when the run folder does not exist, and `H` every few seconds so that a dead connection is noticed.
+ * With `once`, it sends what the files hold now and ends with `R` when the run is still going.
  */
-export function followScript(workDir: string, runId: string): string {
+export function followScript(workDir: string, runId: string, once = false): string {
   return String.raw`set -u
 ${prelude()}
 work=$(expand_home ${quote(workDir)})
@@ -177,6 +178,7 @@ while :; do
     echo "X $(cat exit_code) $cancelled"
     exit 0
   fi
+  if [ ${once ? 1 : 0} = 1 ]; then echo R; exit 0; fi
   tick=$((tick + 1))
   if [ $((tick % ${GROUP_CHECK_TICKS})) = 0 ]; then
     group_id=$(cat pgid 2>/dev/null || echo 0)

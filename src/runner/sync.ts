@@ -51,7 +51,8 @@ export interface SyncResult {
   files: number;
 }
 
-const WORK_PRELUDE = String.raw`work=$1
+/** Sets `work` from `$1` with a leading `~` expanded to the target's home folder. */
+export const WORK_DIR_EXPANSION = String.raw`work=$1
 case $work in "~") work=$HOME ;; "~/"*) work="$HOME/${'${'}work#\~/}" ;; esac
 `;
 
@@ -65,7 +66,7 @@ export async function syncRunner(transport: Transport, sourceDir: string, workDi
   const folder = `gpu-runner/${version}`;
 
   const check = await transport.run(
-    `set -u\nset -- ${quote(workDir)}\n${WORK_PRELUDE}[ -f "$work/"${quote(folder)}/.complete ] && echo present || echo absent\n`,
+    `set -u\nset -- ${quote(workDir)}\n${WORK_DIR_EXPANSION}[ -f "$work/"${quote(folder)}/.complete ] && echo present || echo absent\n`,
   );
   if (check.stdout.trim() === 'present') {
     return { folder, copied: false, files: files.length };
@@ -74,7 +75,7 @@ export async function syncRunner(transport: Transport, sourceDir: string, workDi
   const archive = await execa('tar', ['-C', sourceDir, '-cf', '-', '--', ...files], { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 });
   // Unpacked into a temporary folder and renamed, so that an interrupted copy is never taken for a complete one.
   const unpack = `set -eu
-${WORK_PRELUDE}dest="$work/$2"
+${WORK_DIR_EXPANSION}dest="$work/$2"
 tmp="$dest.partial.$$"
 mkdir -p "$tmp"
 tar -xf - -C "$tmp"
@@ -101,7 +102,7 @@ export function environmentScript(workDir: string, folder: string): string {
   return `set -u
 exec 2>&1
 set -- ${quote(workDir)}
-${WORK_PRELUDE}export MLLM_COURSE_VENV_CACHE="$work/venvs"
+${WORK_DIR_EXPANSION}export MLLM_COURSE_VENV_CACHE="$work/venvs"
 python=$(bash "$work/"${quote(folder)}/scripts/venv.sh) || exit $?
 echo "@@python $python"
 `;

@@ -1,0 +1,159 @@
+import { Box, Static, Text, useInput } from 'ink';
+import React, { useEffect, useState } from 'react';
+import { describeRunState } from '../../runner/state.js';
+import { Styled } from '../theme.js';
+import { matchRunViewKey, runViewHints } from './keys.js';
+import type { LiveSnapshot, LiveStore, LogLine } from './live-store.js';
+import { formatProgressLine } from './progress-bar.js';
+
+/** Printed lines kept in one <Static> before it is replaced by a fresh one, so its item list stays bounded. */
+const STATIC_BATCH_LINES = 1_000;
+/** Rows of the live area at most: live line, progress, message, metrics, status, log path, hints. */
+const LIVE_AREA_ROWS = 8;
+
+export interface LiveViewProps {
+  store: LiveStore;
+  runId: string;
+  target: string;
+  /** Path of the full log on the target, always shown. */
+  logPath: string;
+  columns: number;
+  rows: number;
+  onDetach: () => void;
+  /** Called once the user confirmed the cancel. */
+  onCancel: () => void;
+  /** Shown while the cancel runs, such as "Cancelling: SIGINT sent". */
+  cancelling?: string;
+}
+
+interface StaticBatch {
+  key: number;
+  items: LogLine[];
+}
+
+function appendToBatch(batch: StaticBatch, snapshot: LiveSnapshot, logPath: string): StaticBatch {
+  const added: LogLine[] = [];
+  if (snapshot.skippedLines > 0) {
+    // The number 0 - n keeps the key unique and apart from real line numbers.
+    added.push({ number: -snapshot.totalLines, text: `… ${snapshot.skippedLines} lines not shown here; the full log is ${logPath}` });
+  }
+  added.push(...snapshot.newLines);
+  if (added.length === 0) {
+    return batch;
+  }
+  if (batch.items.length + added.length > STATIC_BATCH_LINES) {
+    return { key: batch.key + 1, items: added };
+  }
+  return { key: batch.key, items: [...batch.items, ...added] };
+}
+
+/**
+ * Live view of a run: finished log lines printed once above (Ink <Static>), and below them a live area
+ * bounded to fewer rows than the terminal: the line being rewritten, progress, metrics, the log path and
+ * the keys. It re-renders only when the store sends a snapshot, about ten times a second.
+ */
+export function LiveView(props: LiveViewProps): React.JSX.Element {
+  const { store, columns, rows } = props;
+  const [snapshot, setSnapshot] = useState<LiveSnapshot | undefined>(undefined);
+  const [batch, setBatch] = useState<StaticBatch>({ key: 0, items: [] });
+  const [confirming, setConfirming] = useState(false);
+
+  useEffect(
+    () =>
+      store.subscribe((next) => {
+        setSnapshot(next);
+        setBatch((current) => appendToBatch(current, next, props.logPath));
+      }),
+    [store, props.logPath],
+  );
+
+  const ended = snapshot?.state !== undefined;
+  useInput(
+    (input, key) => {
+      // Ctrl-C detaches like `d`: raw mode delivers it as a key, and the run must not stop with the tutor.
+      if (key.ctrl && input === 'c') {
+        props.onDetach();
+        return;
+      }
+      if (key.ctrl || key.meta) {
+        return;
+      }
+      const command = matchRunViewKey(input, key.escape, confirming);
+      switch (command) {
+        case 'detach':
+          props.onDetach();
+          return;
+        case 'cancel':
+          setConfirming(true);
+          return;
+        case 'confirm':
+          setConfirming(false);
+          props.onCancel();
+          return;
+        case 'refuse':
+          setConfirming(false);
+          return;
+        case undefined:
+          return;
+      }
+    },
+    { isActive: !ended },
+  );
+
+  const width = Math.max(20, columns - 1);
+  const budget = Math.max(3, Math.min(LIVE_AREA_ROWS, rows - 2));
+  const state = snapshot?.state;
+  const stateText = state === undefined ? 'running' : state === 'detached' ? 'detached' : describeRunState(state);
+  const stateRole = state === undefined || state === 'detached' ? 'accent' : state.kind === 'succeeded' ? 'success' : 'error';
+  const stateGlyph = state === undefined ? '▶' : state === 'detached' ? '⏏' : state.kind === 'succeeded' ? '✓' : '✗';
+
+  // Rows in order of importance; what does not fit in a short terminal is dropped from the end of this list.
+  const rowsByImportance: { key: string; element: React.JSX.Element }[] = [];
+  rowsByImportance.push({ key: 'status', element: <Styled role={stateRole}>{`${stateGlyph} ${snapshot?.stage ?? 'stage'} on ${props.target}, run ${props.runId}: ${stateText}`}</Styled> });
+  if (snapshot?.progress) {
+    rowsByImportance.push({ key: 'progress', element: <Text wrap="truncate-end">{formatProgressLine(snapshot.progress, width)}</Text> });
+  }
+  const hints = confirming
+    ? <Styled role="warning">{`Cancel run ${props.runId}? ${runViewHints(true)}`}</Styled>
+    : props.cancelling
+      ? <Styled role="warning">{props.cancelling}</Styled>
+      : <Styled role="key">{ended ? 'The run has ended.' : runViewHints(false)}</Styled>;
+  rowsByImportance.push({ key: 'hints', element: hints });
+  rowsByImportance.push({ key: 'log', element: <Styled role="muted">{`Full log: ${props.logPath}`}</Styled> });
+  if (snapshot?.error) {
+    const { message, hint } = snapshot.error;
+    rowsByImportance.push({ key: 'error', element: <Styled role="error">{`✗ ${message}${hint ? ` (${hint})` : ''}`}</Styled> });
+  }
+  if (snapshot?.liveLine) {
+    rowsByImportance.push({ key: 'live', element: <Text wrap="truncate-end">{snapshot.liveLine}</Text> });
+  }
+  if (snapshot && snapshot.metrics.length > 0) {
+    const metrics = snapshot.metrics.map((metric) => `${metric.name}${metric.model ? ` (${metric.model})` : ''} ${metric.value === null ? 'NaN' : metric.value.toPrecision(4)}`);
+    rowsByImportance.push({ key: 'metrics', element: <Text wrap="truncate-end">{`Metrics: ${metrics.join(', ')}`}</Text> });
+  }
+  for (const [index, warning] of (snapshot?.warnings ?? []).entries()) {
+    rowsByImportance.push({ key: `warning-${index}`, element: <Styled role="warning">{`! ${warning}`}</Styled> });
+  }
+
+  const shown = new Map(rowsByImportance.slice(0, budget).map((row) => [row.key, row.element]));
+  const displayOrder = ['live', 'progress', 'metrics', 'error', 'warning-0', 'warning-1', 'warning-2', 'log', 'status', 'hints'];
+
+  return (
+    <>
+      <Static key={batch.key} items={batch.items}>
+        {(line) => (
+          <Text key={line.number} wrap="truncate-end">
+            {line.text === '' ? ' ' : line.text}
+          </Text>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        {displayOrder
+          .filter((key) => shown.has(key))
+          .map((key) => (
+            <Box key={key}>{shown.get(key)}</Box>
+          ))}
+      </Box>
+    </>
+  );
+}

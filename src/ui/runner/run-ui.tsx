@@ -1,0 +1,105 @@
+/**
+ * Interactive forms of the `run` command: the preflight checklist and the live view, rendered with Ink on
+ * the command's own streams. Plain mode never reaches here (decided once in the CLI entry).
+ */
+import { render } from 'ink';
+import React, { useState } from 'react';
+import type { CliContext } from '../../commands/context.js';
+import type { PreflightReport } from '../../runner/preflight.js';
+import type { LaunchedRun, Runner } from '../../runner/runner.js';
+import type { RunState } from '../../runner/state.js';
+import { createTheme } from '../../util/theme.js';
+import { ThemeProvider } from '../theme.js';
+import { LiveStore } from './live-store.js';
+import { LiveView } from './live-view.js';
+import { PreflightChecklist } from './preflight-checklist.js';
+
+type InkStreams = Parameters<typeof render>[1];
+
+function streams(context: CliContext): InkStreams {
+  return {
+    stdout: context.stdout as NodeJS.WriteStream,
+    stdin: context.stdin as NodeJS.ReadStream,
+    stderr: context.stderr as NodeJS.WriteStream,
+    patchConsole: false,
+    exitOnCtrlC: false,
+  };
+}
+
+/** Prints the checklist once; it stays in the scrollback above what follows. */
+export async function showPreflight(report: PreflightReport, context: CliContext): Promise<void> {
+  const instance = render(
+    <ThemeProvider theme={createTheme(context.mode.color)}>
+      <PreflightChecklist report={report} />
+    </ThemeProvider>,
+    streams(context),
+  );
+  instance.unmount();
+  await instance.waitUntilExit();
+}
+
+interface RunScreenProps {
+  store: LiveStore;
+  run: LaunchedRun;
+  columns: number;
+  rows: number;
+  onDetach: () => void;
+  cancel: (report: (status: string) => void) => void;
+}
+
+function RunScreen(props: RunScreenProps): React.JSX.Element {
+  const [cancelling, setCancelling] = useState<string | undefined>(undefined);
+  return (
+    <LiveView
+      store={props.store}
+      runId={props.run.id}
+      target={props.run.target}
+      logPath={`${props.run.runDir}/log`}
+      columns={props.columns}
+      rows={props.rows}
+      onDetach={props.onDetach}
+      onCancel={() => props.cancel(setCancelling)}
+      {...(cancelling ? { cancelling } : {})}
+    />
+  );
+}
+
+/** Follows a run in the live view until it ends or the user detaches (`d` or Ctrl-C). */
+export async function followInteractive(runner: Runner, run: LaunchedRun, context: CliContext): Promise<RunState | 'detached'> {
+  const store = new LiveStore();
+  const handle = runner.follow(run.id, {
+    onLines: (lines) => store.addLines(lines),
+    onLiveLine: (line) => store.setLiveLine(line),
+    onEvents: (events) => store.addEvents(events),
+    onWarning: (message) => store.warn(message),
+  });
+
+  const cancel = (report: (status: string) => void): void => {
+    report('Cancelling: SIGINT, then SIGTERM, then SIGKILL to the process group…');
+    runner.cancel(run.id).then(
+      (result) => report(result.gone ? 'Cancelled: no process of the run is left.' : `Some processes are still alive: ${result.left.join(', ')}`),
+      (error: unknown) => report(`Cancel failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+
+  const instance = render(
+    <ThemeProvider theme={createTheme(context.mode.color)}>
+      <RunScreen store={store} run={run} columns={context.mode.columns} rows={context.mode.rows} onDetach={() => handle.detach()} cancel={cancel} />
+    </ThemeProvider>,
+    streams(context),
+  );
+
+  // Ctrl-C detaches too: the stage runs in its own session and does not get the terminal's SIGINT.
+  const onInterrupt = (): void => handle.detach();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const state = await handle.finished;
+    store.finish(state);
+    return state;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    instance.unmount();
+    await instance.waitUntilExit();
+    store.dispose();
+  }
+}

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GPU_RUNNER_DIR_ENV, SSH_CONFIG_ENV } from '../../src/commands/runner.js';
+import { ProgressStore } from '../../src/progress/store.js';
+import { RUNNER_EXIT } from '../../src/runner/exit-codes.js';
+import { runPlain } from './cli-io.js';
+import { FakeGpuBin } from './fake-gpu.js';
+import { FIXTURES, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
+import { HOST_ALIAS, SshdHarness, sshdAvailable } from './sshd-harness.js';
+
+const root = tempDir('cli');
+const fakeBin = new FakeGpuBin(path.join(root, 'bin'));
+const work = path.join(root, 'work');
+const configDir = path.join(root, 'config');
+const TOKEN = 'hf_commandTestToken0123456789';
+
+const env: NodeJS.ProcessEnv = {
+  PATH: fakeBin.pathWithFirst(),
+  HOME: process.env.HOME,
+  MLLM_COURSE_CONFIG_DIR: configDir,
+  MLLM_COURSE_PYTHON312: fakeBin.python,
+  HF_HOME: path.join(root, 'hf-home'),
+  HF_TOKEN: TOKEN,
+  [GPU_RUNNER_DIR_ENV]: path.join(FIXTURES, 'gpu-runner'),
+};
+
+function runIdFrom(output: string): string {
+  const id = /Started run (\S+) /.exec(output)?.[1];
+  if (!id) {
+    throw new Error(`no run id in output:\n${output}`);
+  }
+  return id;
+}
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('runner commands on this machine', () => {
+  it('runs a stage after the preflight and records it', async () => {
+    fakeBin.use('h100-80gb');
+
+    const result = await runPlain(['run', 'finetune', '--smoke', '--work-dir', work], env);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toContain('Preflight on local');
+    expect(result.stdout).toContain('✓ ok       GPU with at least 40 GB');
+    expect(result.stdout).toContain('  venv.sh: environment ready');
+    expect(result.stdout).toContain('[finetune] start: fixture finetune (smoke=True)');
+    expect(result.stdout).toContain(`out ${work}/out`);
+    expect(result.stdout).toContain('token file mode 0o600');
+    expect(result.stdout).toContain('[finetune] step 5/5  loss 0.2000  lr 2.00e-4  ETA 0s');
+    expect(result.stdout).toMatch(/Run finetune-\S+: succeeded\.\n$/);
+    expect(result.stdout).not.toContain(TOKEN);
+
+    const store = ProgressStore.open({ cwd: configDir });
+    const id = runIdFrom(result.stdout);
+    expect(store.data.runs.find((run) => run.id === id)).toMatchObject({ target: 'local', stage: 'finetune', workDir: work });
+    expect(store.data.targets.last).toBe('local');
+    expect(fs.readFileSync(path.join(store.path!), 'utf8')).not.toContain(TOKEN);
+  });
+
+  it('stops before launch when a preflight check fails', async () => {
+    fakeBin.use('v100-32gb');
+    const before = ProgressStore.open({ cwd: configDir }).data.runs.length;
+
+    const result = await runPlain(['run', 'finetune', '--work-dir', work], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.preflight);
+    expect(result.stdout).toContain('✗ failed   GPU with at least 40 GB');
+    expect(result.stdout).toContain('Next: Use a server with an A100 40/80 GB');
+    expect(result.stderr).toBe('Fix the failed checks above, or pass --force to start anyway.\n');
+    expect(ProgressStore.open({ cwd: configDir }).data.runs.length).toBe(before);
+  });
+
+  it('exits 1 with the stage error for a failing stage', async () => {
+    fakeBin.use('h100-80gb');
+
+    const result = await runPlain(['run', 'infer', '--work-dir', work], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.failed);
+    expect(result.stdout).toContain('[infer] error: no GPU with bf16\n[infer] hint: use an A100 or H100');
+    expect(result.stdout).toMatch(/: failed \(exit 3: an environment problem/);
+  });
+
+  it('detaches, lists, prints logs and cancels', async () => {
+    fakeBin.use('h100-80gb');
+    const started = await runPlain(['run', 'evaluate', '--detach', '--work-dir', work], env);
+    expect(started.code).toBe(RUNNER_EXIT.ok);
+    const id = runIdFrom(started.stdout);
+    const runDir = path.join(work, 'runs', id);
+    expect(await waitFor(() => fs.readFileSync(path.join(runDir, 'log'), 'utf8').includes('evaluating 3'))).toBe(true);
+
+    const runs = await runPlain(['runs'], env);
+    expect(runs.code).toBe(RUNNER_EXIT.ok);
+    expect(runs.stdout).toMatch(new RegExp(`${id}\\s+local\\s+evaluate\\s+running`));
+
+    const logs = await runPlain(['logs', id], env);
+    expect(logs.code).toBe(RUNNER_EXIT.ok);
+    expect(logs.stdout).toContain('evaluating 0\nevaluating 1\nevaluating 2\n');
+    expect(logs.stderr).toBe(`Run ${id} on local: running.\n`);
+
+    const pgid = Number(fs.readFileSync(path.join(runDir, 'pgid'), 'utf8'));
+    const cancelled = await runPlain(['cancel', id], env);
+    expect(cancelled.code).toBe(RUNNER_EXIT.ok);
+    expect(cancelled.stdout).toContain('Sent INT to the process group.');
+    expect(cancelled.stdout).toContain('No process of the run is left.');
+    expect(livePidsOfGroup(pgid)).toEqual([]);
+
+    const followed = await runPlain(['logs', id, '--follow'], env);
+    expect(followed.code).toBe(RUNNER_EXIT.cancelled);
+    expect(followed.stderr).toBe(`Run ${id} on local: cancelled.\n`);
+  });
+
+  it.each([
+    [['run', 'bogus'], 'error: unknown stage "bogus"; expected one of prepare, finetune, infer, evaluate, all.\n'],
+    [['cancel', 'evaluate-20200101-000000-none'], 'error: Run "evaluate-20200101-000000-none" was not found on local. List the runs with `mllm-course runs`.\n'],
+    [['logs', '../../etc'], 'error: Run "../../etc" was not found on local. List the runs with `mllm-course runs`.\n'],
+  ])('rejects %j with exit 2', async (args, message) => {
+    const result = await runPlain(args, env);
+
+    expect(result.code).toBe(RUNNER_EXIT.usage);
+    expect(result.stderr).toBe(message);
+  });
+
+  it('rejects a host with shell metacharacters before ssh runs', async () => {
+    const result = await runPlain(['run', 'finetune', '--host', 'gpu;touch /tmp/mllm-cli-pwned'], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.usage);
+    expect(result.stderr).toContain('Invalid host "gpu;touch /tmp/mllm-cli-pwned": it contains whitespace or a shell metacharacter.');
+    expect(fs.existsSync('/tmp/mllm-cli-pwned')).toBe(false);
+  });
+
+  it('prints the doctor report with terminal facts', async () => {
+    fakeBin.use('a100-pcie-40gb');
+
+    const result = await runPlain(['doctor', '--work-dir', work], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toMatch(/^mllm-course \d+\.\d+\.\d+\nNode v\d+/);
+    expect(result.stdout).toContain('TTY: stdin no, stdout no');
+    expect(result.stdout).toContain('Mode: plain, colour no');
+    expect(result.stdout).toContain('GPU 0: NVIDIA A100-PCIE-40GB, 40,536 MiB total (≈40 GB class), 40,109 MiB free');
+  });
+});
+
+describe.skipIf(!sshdAvailable())('runner commands over ssh', () => {
+  let harness: SshdHarness;
+  let sshEnv: NodeJS.ProcessEnv;
+  const remoteWork = path.join(root, 'remote-work');
+
+  beforeAll(async () => {
+    harness = await SshdHarness.start({
+      sessionEnv: { PATH: fakeBin.pathWithFirst('/usr/local/bin:/usr/bin:/bin'), MLLM_COURSE_PYTHON312: fakeBin.python },
+    });
+    sshEnv = { ...env, [SSH_CONFIG_ENV]: harness.clientConfig };
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('runs a stage on the host, remembers it and lists its runs', async () => {
+    fakeBin.use('h100-80gb');
+
+    const result = await runPlain(['run', 'prepare', '--host', HOST_ALIAS, '--work-dir', remoteWork], sshEnv);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toContain(`Preflight on ${HOST_ALIAS}`);
+    expect(result.stdout).toMatch(/Copied gpu-runner \(\d+ files\) to /);
+    expect(result.stdout).toContain('token file mode 0o600');
+    const id = runIdFrom(result.stdout);
+    const store = ProgressStore.open({ cwd: configDir });
+    expect(store.data.targets.hosts).toContain(HOST_ALIAS);
+    expect(store.data.targets.workDirs[HOST_ALIAS]).toBe(remoteWork);
+
+    const runs = await runPlain(['runs'], sshEnv);
+    expect(runs.stdout).toMatch(new RegExp(`${id}\\s+${HOST_ALIAS}\\s+prepare\\s+succeeded`));
+
+    const logs = await runPlain(['logs', id], sshEnv);
+    expect(logs.stdout).toContain(`out ${remoteWork}/out`);
+  });
+
+  it('runs the interactive connection test once the key is known', async () => {
+    const result = await runPlain(['test-connection', '--host', HOST_ALIAS], sshEnv);
+
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toMatch(/mllm-course: connected to \S+ as root/);
+  });
+
+  it('reports a refused connection with exit 4', async () => {
+    const result = await runPlain(['runs', '--host', 'mllm-test-refused'], sshEnv);
+
+    expect(result.code).toBe(RUNNER_EXIT.connection);
+    expect(result.stderr).toContain('The connection to mllm-test-refused was refused');
+  });
+});
