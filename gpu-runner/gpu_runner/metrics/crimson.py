@@ -81,7 +81,7 @@ def chat_messages(prompt: str) -> list[dict[str, str]]:
 
 
 def parse_evaluation(text: str) -> dict[str, Any]:
-    """Parse the judge's JSON, repairing the mistakes crimson-score knows how to repair."""
+    """Parse the judge's JSON with crimson-score's repairs (orphan keys, bad escapes, unescaped quotes)."""
     from CRIMSON.utils import parse_json_response
 
     try:

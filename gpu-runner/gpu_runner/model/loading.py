@@ -63,7 +63,7 @@ def map_model_hub_error(error: BaseException, repo_id: str) -> StageError | None
                 code="no_token",
             )
         return StageError(
-            f"Access to the gated model {repo_id} was refused for this token.",
+            f"The Hub denied this token access to the gated model {repo_id}.",
             hint=f"Accept the terms at {url} with the token's account and wait for access. {TOKEN_HINT}",
             exit_code=ExitCode.ENVIRONMENT,
             code="gated_repo",

@@ -1,6 +1,6 @@
 """Build a tiny random Gemma 3 vision-language model that loads like the real one.
 
-The folder written by `build_tiny_model` holds a `Gemma3ForConditionalGeneration`
+The folder written by `build_tiny_model` contains a `Gemma3ForConditionalGeneration`
 with random weights, a byte-level BPE tokenizer trained here on a small built-in
 corpus (so nothing is downloaded), the Gemma 3 special tokens and chat template,
 and a `Gemma3Processor`. `AutoProcessor.from_pretrained(folder)` and

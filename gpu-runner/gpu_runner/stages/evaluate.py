@@ -40,7 +40,7 @@ SMOKE_REASON = (
 
 @dataclass
 class JudgeSpec:
-    """How one metric prompts, runs and parses its judge."""
+    """Prompt, model and parser settings of one metric's judge."""
 
     model_id: str
     dtype: str
