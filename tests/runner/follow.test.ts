@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { FollowDecoder, FrameReader } from '../../src/runner/follow.js';
+
+describe('FrameReader', () => {
+  it('reads frames cut at every byte', () => {
+    const stream = Buffer.from('L 6\nab\ncd\nE 0\nH\nL 3\n\u00e9\nX 0 0\n');
+    const reader = new FrameReader();
+
+    const frames = [...stream].flatMap((byte) => reader.push(Buffer.from([byte])));
+
+    expect(frames.map((frame) => frame.type)).toEqual(['log', 'events', 'heartbeat', 'log', 'exit']);
+    expect(frames[0]).toEqual({ type: 'log', data: Buffer.from('ab\ncd\n') });
+    expect(frames[3]).toEqual({ type: 'log', data: Buffer.from('\u00e9\n') });
+    expect(frames[4]).toEqual({ type: 'exit', exitCode: 0, cancelled: false });
+  });
+
+  it('rejects an unknown header', () => {
+    expect(() => new FrameReader().push(Buffer.from('Q 1\n'))).toThrow(/invalid frame header/);
+  });
+});
+
+describe('FollowDecoder', () => {
+  it('decodes a character split between two frames', () => {
+    const lines: string[] = [];
+    const decoder = new FollowDecoder({ onLines: (batch) => lines.push(...batch) });
+    const bytes = Buffer.from('caf\u00e9\n');
+
+    decoder.push(Buffer.concat([Buffer.from(`L 4\n`), bytes.subarray(0, 4)]));
+    decoder.push(Buffer.concat([Buffer.from(`L 2\n`), bytes.subarray(4), Buffer.from('X 1 1\n')]));
+
+    expect(lines).toEqual(['café']);
+    expect(decoder.state).toEqual({ kind: 'cancelled', exitCode: 1 });
+  });
+
+  it('reports another events version once and keeps the log', () => {
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    const decoder = new FollowDecoder({ onWarning: (message) => warnings.push(message), onLines: (batch) => lines.push(...batch) });
+    const events = '{"v":2,"seq":1,"ts":1,"stage":"x","kind":"start"}\n{"v":2,"seq":2,"ts":1,"stage":"x","kind":"done"}\n';
+
+    decoder.push(Buffer.from(`E ${Buffer.byteLength(events)}\n${events}L 3\nok\nZ lost\n`));
+
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/protocol version 2/);
+    expect(lines).toEqual(['ok']);
+    expect(decoder.state).toEqual({ kind: 'lost' });
+  });
+});
