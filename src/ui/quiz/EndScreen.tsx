@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { formatScore, formatTopicLines, PASS_MARK, type AttemptSummary } from '../../quiz/result.js';
 import type { QuestionBank } from '../../quiz/schema.js';
+import { useTheme } from '../theme.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface EndScreenProps {
@@ -14,6 +15,7 @@ export interface EndScreenProps {
 
 /** Scores per topic and overall, the pass mark, the missed questions and the retake choice. */
 export function EndScreen({ inputSlot, summary, bank, onRetakeMissed, onClose }: EndScreenProps) {
+  const theme = useTheme();
   const canRetake = summary.missed.length > 0;
 
   inputSlot.current = (input, key) => {
@@ -26,7 +28,7 @@ export function EndScreen({ inputSlot, summary, bank, onRetakeMissed, onClose }:
 
   return (
     <Box flexDirection="column">
-      <Text bold color={summary.passed ? 'green' : 'yellow'}>
+      <Text {...(summary.passed ? theme.roles.success : theme.roles.warning)} bold>
         {summary.passed ? '✓ Passed' : '✗ Not passed'}: {formatScore(summary.total)} · pass mark {Math.round(PASS_MARK * 100)}%
       </Text>
       <Box flexDirection="column" marginTop={1}>
@@ -35,13 +37,18 @@ export function EndScreen({ inputSlot, summary, bank, onRetakeMissed, onClose }:
         ))}
       </Box>
       <Box flexDirection="column" marginTop={1}>
-        {canRetake ? <Text bold>Missed ({summary.missed.length})</Text> : <Text>No missed questions.</Text>}
+        {canRetake ? <Text {...theme.roles.heading}>Missed ({summary.missed.length})</Text> : <Text>No missed questions.</Text>}
         {summary.missed.map((id) => (
-          <Text key={id}>- {firstLine(bank.byId.get(id)?.prompt ?? id)}</Text>
+          <Box key={id}>
+            <Box width={2} flexShrink={0}>
+              <Text>-</Text>
+            </Box>
+            <Text>{firstLine(bank.byId.get(id)?.prompt ?? id)}</Text>
+          </Box>
         ))}
       </Box>
       <Box marginTop={1}>
-        <Text dimColor>{keyHints(canRetake ? ['retakeMissed', 'close'] : ['close'])}</Text>
+        <Text {...theme.roles.muted}>{keyHints(canRetake ? ['retakeMissed', 'close'] : ['close'])}</Text>
       </Box>
     </Box>
   );

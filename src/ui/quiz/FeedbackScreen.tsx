@@ -4,6 +4,7 @@ import type { AttemptItem } from '../../quiz/draw.js';
 import { describeCorrectAnswer, describeResponse } from '../../quiz/grade.js';
 import { verdict } from '../../quiz/plain.js';
 import type { Question } from '../../quiz/schema.js';
+import { useTheme, type ThemeRole } from '../theme.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface FeedbackScreenProps {
@@ -22,14 +23,14 @@ export interface FeedbackScreenProps {
 }
 
 /** Glyph and colour of a verdict; the glyph keeps it readable without colour. */
-function verdictStyle(score: number): { glyph: string; color: string } {
+function verdictStyle(score: number): { glyph: string; role: ThemeRole } {
   if (score >= 1) {
-    return { glyph: '✓', color: 'green' };
+    return { glyph: '✓', role: 'success' };
   }
   if (score <= 0) {
-    return { glyph: '✗', color: 'red' };
+    return { glyph: '✗', role: 'error' };
   }
-  return { glyph: '◐', color: 'yellow' };
+  return { glyph: '◐', role: 'warning' };
 }
 
 /** Screen of the graded answer: the verdict, the correct answer, the explanation and where to read more. */
@@ -46,15 +47,16 @@ export function FeedbackScreen({ inputSlot, question, item, answer, number, coun
     }
   };
 
-  const { glyph, color } = verdictStyle(answer.score);
+  const theme = useTheme();
+  const { glyph, role } = verdictStyle(answer.score);
   return (
     <Box flexDirection="column">
-      <Text dimColor>
+      <Text {...theme.roles.muted}>
         Question {number} of {count}
       </Text>
       <Text>{question.prompt.trim()}</Text>
       <Box marginTop={1} flexDirection="column">
-        <Text bold color={color}>
+        <Text {...theme.roles[role]} bold>
           {glyph} {verdict(answer.score)}
         </Text>
         <Text>Your answer: {describeResponse(answer.response, item.choiceOrder)}</Text>
@@ -67,7 +69,7 @@ export function FeedbackScreen({ inputSlot, question, item, answer, number, coun
         <Text>Read more: {reference}</Text>
       </Box>
       <Box marginTop={1}>
-        <Text dimColor>{keyHints([last ? 'finish' : 'next', 'openLesson', 'quit'])}</Text>
+        <Text {...theme.roles.muted}>{keyHints([last ? 'finish' : 'next', 'openLesson', 'quit'])}</Text>
       </Box>
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { GRADING_RULES } from '../../quiz/rules.js';
+import { useTheme } from '../theme.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface IntroScreenProps {
@@ -24,20 +25,26 @@ export function IntroScreen({ inputSlot, questionCount, retake, seed, answered, 
     }
   };
 
+  const theme = useTheme();
   const questions = questionCount === 1 ? '1 question' : `${questionCount} questions`;
   const heading = retake ? `Retake: ${questions} you missed last time` : `Quiz: ${questions}`;
   return (
     <Box flexDirection="column">
-      <Text bold>{heading}</Text>
-      <Text dimColor>Seed {seed}{answered > 0 ? ` · resuming after ${answered} answered` : ''}</Text>
+      <Text {...theme.roles.title}>{heading}</Text>
+      <Text {...theme.roles.muted}>Seed {seed}{answered > 0 ? ` · resuming after ${answered} answered` : ''}</Text>
       <Box flexDirection="column" marginTop={1}>
-        <Text bold>Grading rules</Text>
+        <Text {...theme.roles.heading}>Grading rules</Text>
         {GRADING_RULES.map((rule) => (
-          <Text key={rule}>- {rule}</Text>
+          <Box key={rule}>
+            <Box width={2} flexShrink={0}>
+              <Text>-</Text>
+            </Box>
+            <Text>{rule}</Text>
+          </Box>
         ))}
       </Box>
       <Box marginTop={1}>
-        <Text dimColor>{keyHints(['begin', 'quit'])}</Text>
+        <Text {...theme.roles.muted}>{keyHints(['begin', 'quit'])}</Text>
       </Box>
     </Box>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { Lesson } from '../../lessons/schema.js';
+import { useTheme } from '../theme.js';
 
 /** Returns the markdown lines of one section: its heading down to the next heading of the same or a higher level. */
 export function sectionLines(lesson: Lesson, sectionId: string): string[] {
@@ -44,6 +45,7 @@ export interface LessonSectionViewProps {
  * home screen. Arrow keys scroll; q, Esc or b return to the quiz.
  */
 export function LessonSectionView({ lesson, lessonId, sectionId, rows, onBack }: LessonSectionViewProps) {
+  const theme = useTheme();
   const lines = lesson ? sectionLines(lesson, sectionId) : [];
   const height = Math.max(3, rows);
   const [top, setTop] = useState(0);
@@ -65,13 +67,13 @@ export function LessonSectionView({ lesson, lessonId, sectionId, rows, onBack }:
 
   return (
     <Box flexDirection="column">
-      <Text bold>{lesson ? `Lesson ${lesson.id}: ${lesson.title}` : `Lesson ${lessonId}`}</Text>
+      <Text {...theme.roles.title}>{lesson ? `Lesson ${lesson.id}: ${lesson.title}` : `Lesson ${lessonId}`}</Text>
       {lines.length === 0 ? (
         <Text>Section "{sectionId}" was not found in lesson {lessonId}.</Text>
       ) : (
         lines.slice(top, top + height).map((line, index) => <Text key={top + index}>{line === '' ? ' ' : line}</Text>)
       )}
-      <Text dimColor>
+      <Text {...theme.roles.muted}>
         {lines.length > height ? `Lines ${top + 1}-${Math.min(lines.length, top + height)} of ${lines.length} · ↑/↓ scroll · ` : ''}q/Esc back to the quiz
       </Text>
     </Box>

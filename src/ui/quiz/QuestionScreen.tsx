@@ -4,6 +4,7 @@ import type { AttemptItem } from '../../quiz/draw.js';
 import { choiceLetter, parseResponse, type AnswerResponse } from '../../quiz/grade.js';
 import { ANSWER_HINTS } from '../../quiz/rules.js';
 import { QUESTION_TYPE_LABELS, TOPIC_TITLES, type Question } from '../../quiz/schema.js';
+import { useTheme } from '../theme.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface QuestionScreenProps {
@@ -25,6 +26,7 @@ const NUMBER_CHARACTERS = /^[0-9.,eE+\-_]+$/;
  * reason and is not counted.
  */
 export function QuestionScreen({ inputSlot, question, item, number, count, onAnswer, onQuit }: QuestionScreenProps) {
+  const theme = useTheme();
   const [selected, setSelected] = useState<string[]>([]);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -76,7 +78,7 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
 
   return (
     <Box flexDirection="column">
-      <Text dimColor>
+      <Text {...theme.roles.muted}>
         Question {number} of {count} · {TOPIC_TITLES[question.topic]} · {QUESTION_TYPE_LABELS[question.type]}
       </Text>
       <Box marginTop={1}>
@@ -95,17 +97,22 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
             const chosen = selected.includes(letter);
             const text = question.choices.find((choice) => choice.id === id)?.text ?? id;
             return (
-              <Text key={id} bold={chosen}>
-                {chosen ? '[x]' : '[ ]'} {letter}. {text}
-              </Text>
+              <Box key={id}>
+                <Box width={7} flexShrink={0}>
+                  <Text bold={chosen}>
+                    {chosen ? '[x]' : '[ ]'} {letter}.
+                  </Text>
+                </Box>
+                <Text bold={chosen}>{text}</Text>
+              </Box>
             );
           })
         )}
       </Box>
       <Box flexDirection="column" marginTop={1}>
         <Text>{ANSWER_HINTS[question.type]}</Text>
-        {error ? <Text color="yellow">! Not counted. {error}</Text> : null}
-        <Text dimColor>{keyHints(['submit', 'quit'])}</Text>
+        {error ? <Text {...theme.roles.warning}>! Not counted. {error}</Text> : null}
+        <Text {...theme.roles.muted}>{keyHints(['submit', 'quit'])}</Text>
       </Box>
     </Box>
   );

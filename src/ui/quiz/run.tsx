@@ -6,6 +6,8 @@ import type { ProgressStore } from '../../progress/store.js';
 import type { AttemptState } from '../../quiz/attempt.js';
 import { loadCurrentAttempt } from '../../quiz/history.js';
 import type { QuestionBank } from '../../quiz/schema.js';
+import { createTheme } from '../../util/theme.js';
+import { ThemeProvider } from '../theme.js';
 import { LessonSectionView } from './LessonSectionView.js';
 import { QuizApp, type QuizExit } from './QuizApp.js';
 
@@ -64,17 +66,24 @@ export async function runInteractiveQuiz(
 ): Promise<QuizExit> {
   let result: QuizExit = { state: options.state, finished: false };
   const instance = render(
-    <StandaloneQuiz
-      bank={options.bank}
-      store={options.store}
-      initialState={options.state}
-      lessons={options.lessons}
-      rows={context.mode.rows}
-      onExit={(exit) => {
-        result = exit;
-      }}
-    />,
-    { stdin: context.stdin as NodeJS.ReadStream, stdout: context.stdout as NodeJS.WriteStream, stderr: context.stderr as NodeJS.WriteStream, exitOnCtrlC: true },
+    <ThemeProvider theme={createTheme(context.mode.color)}>
+      <StandaloneQuiz
+        bank={options.bank}
+        store={options.store}
+        initialState={options.state}
+        lessons={options.lessons}
+        rows={context.mode.rows}
+        onExit={(exit) => {
+          result = exit;
+        }}
+      />
+    </ThemeProvider>,
+    {
+      stdin: context.stdin as NodeJS.ReadStream,
+      stdout: context.stdout as NodeJS.WriteStream,
+      stderr: context.stderr as NodeJS.WriteStream,
+      exitOnCtrlC: true,
+    },
   );
   await instance.waitUntilExit();
   return result;
