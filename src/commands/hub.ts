@@ -12,19 +12,22 @@ export const HUB_CHECK_EXIT = {
   notAccessible: 1,
   /** Bad usage: unknown stage or invalid endpoint. */
   usage: 2,
-  /** The Hub could not be reached; nothing but the token source was checked. */
+  /** The Hub was not reached (network error, timeout or HF_HUB_OFFLINE); only the token source was checked. */
   offline: 3,
 } as const;
 
 const EXIT_CODE_HELP = `
 Exit codes:
   0  every repository the stage needs is accessible with this token
-  1  a repository is not accessible, the token is missing or rejected, or the disk is too small
+  1  a repository is not accessible, the token is missing or rejected,
+     or the disk is too small
   2  bad usage (unknown stage, invalid endpoint URL)
-  3  the Hub could not be reached; only the token source and mask were checked
+  3  the Hub was not reached (network error, timeout or HF_HUB_OFFLINE);
+     only the token source and its masked form were checked
 
-The token is looked up in HF_TOKEN, the file at HF_TOKEN_PATH, $HF_HOME/token and
-~/.cache/huggingface/token (under XDG_CACHE_HOME when set). Only its masked form is printed.
+The token is looked up in HF_TOKEN, the file at HF_TOKEN_PATH, $HF_HOME/token
+and ~/.cache/huggingface/token (under XDG_CACHE_HOME when set). Only its masked
+form is printed.
 `;
 
 function parseStage(value: string): StageSelection {

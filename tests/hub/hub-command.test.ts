@@ -166,6 +166,6 @@ describe('hub check', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Exit codes:');
-    expect(result.stdout).toContain('3  the Hub could not be reached');
+    expect(result.stdout).toContain('3  the Hub was not reached (network error, timeout or HF_HUB_OFFLINE)');
   });
 });
