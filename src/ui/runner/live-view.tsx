@@ -35,7 +35,7 @@ function appendToBatch(batch: StaticBatch, snapshot: LiveSnapshot, logPath: stri
   const added: LogLine[] = [];
   if (snapshot.skippedLines > 0) {
     // The number 0 - n keeps the key unique and apart from real line numbers.
-    added.push({ number: -snapshot.totalLines, text: `… ${snapshot.skippedLines} lines not shown here; the full log is ${logPath}` });
+    added.push({ number: -snapshot.totalLines, text: `… ${snapshot.skippedLines} lines skipped here; full log: ${logPath}` });
   }
   added.push(...snapshot.newLines);
   if (added.length === 0) {
@@ -75,7 +75,8 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
         props.onDetach();
         return;
       }
-      if (key.ctrl || key.meta) {
+      // Ink reports Escape with meta set, so only other meta and ctrl chords are ignored.
+      if (key.ctrl || (key.meta && !key.escape)) {
         return;
       }
       const command = matchRunViewKey(input, key.escape, confirming);
@@ -142,7 +143,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
     <>
       <Static key={batch.key} items={batch.items}>
         {(line) => (
-          <Text key={line.number} wrap="truncate-end">
+          <Text key={line.number} wrap="wrap">
             {line.text === '' ? ' ' : line.text}
           </Text>
         )}

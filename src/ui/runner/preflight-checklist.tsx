@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { CHECK_MARKS } from '../../runner/format.js';
 import type { CheckStatus, PreflightReport } from '../../runner/preflight.js';
-import { Styled, type ThemeRole } from '../theme.js';
+import { Styled, useTheme, type ThemeRole } from '../theme.js';
 
 const STATUS_ROLES: Record<CheckStatus, ThemeRole> = {
   pass: 'success',
@@ -13,6 +13,7 @@ const STATUS_ROLES: Record<CheckStatus, ThemeRole> = {
 
 /** The preflight report as a checklist: a glyph and a word per check, its detail, and the next step when it did not pass. */
 export function PreflightChecklist({ report }: { report: PreflightReport }): React.JSX.Element {
+  const theme = useTheme();
   const where = report.host ? `${report.target} (${report.host})` : report.target;
   return (
     <Box flexDirection="column">
@@ -29,7 +30,7 @@ export function PreflightChecklist({ report }: { report: PreflightReport }): Rea
               {check.detail.split('\n').map((line, index) => (
                 <Text key={index}>{line}</Text>
               ))}
-              {check.fix && check.status !== 'pass' ? <Styled role="accent">{`Next: ${check.fix}`}</Styled> : null}
+              {check.fix && check.status !== 'pass' ? <Text {...theme.roles.accent}>{`Next: ${check.fix}`}</Text> : null}
             </Box>
           </Box>
         );

@@ -13,30 +13,30 @@ function formatNumber(value: number | null | undefined, digits: number): string 
 
 /**
  * Formats progress as `[#####-----] 40/122  33%  loss 0.9700  lr 2.00e-4  ETA 4m05s` within `columns`.
- * Fields are dropped from the right when they do not fit, and the bar goes first on narrow terminals.
+ * The count and percentage always show; the bar comes next, and then the other fields while the bar keeps
+ * at least its minimum width. Below that the line degrades to the count and percentage alone.
  */
 export function formatProgressLine(progress: ProgressView, columns: number): string {
   const total = Math.max(progress.total, 0);
   const step = Math.min(Math.max(progress.step, 0), total);
   const percent = total > 0 ? Math.floor((step / total) * 100) : 0;
-  const count = `${step}/${total}${progress.unit ? ` ${progress.unit}` : ''}`;
-
+  const loss = formatNumber(progress.loss, 4);
   const extras = [
-    `${percent}%`,
-    ...(formatNumber(progress.loss, 4) ? [`loss ${formatNumber(progress.loss, 4)}`] : []),
+    ...(loss ? [`loss ${loss}`] : []),
     ...(progress.lr === undefined ? [] : [`lr ${progress.lr === null ? 'NaN' : progress.lr.toExponential(2)}`]),
     `ETA ${formatDuration(progress.etaS)}`,
   ];
 
-  let text = count;
+  // Three columns go to the brackets and the space after the bar.
+  let text = `${step}/${total}${progress.unit ? ` ${progress.unit}` : ''}  ${percent}%`;
   for (const extra of extras) {
-    if (text.length + 2 + extra.length > columns) {
+    if (columns - 3 - (text.length + 2 + extra.length) < MIN_BAR_COLUMNS) {
       break;
     }
     text += `  ${extra}`;
   }
 
-  const barColumns = Math.min(40, columns - text.length - 3);
+  const barColumns = Math.min(40, columns - 3 - text.length);
   if (barColumns < MIN_BAR_COLUMNS) {
     return text.slice(0, columns);
   }
