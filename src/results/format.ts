@@ -54,3 +54,37 @@ function wrap(text: string, width: number): string[] {
 function pad(text: string, size: number): string {
   return text.length >= size ? `${text.slice(0, size - 1)} ` : text.padEnd(size);
 }
+
+/** Columns from which the three answers are shown side by side instead of stacked. */
+export const SIDE_BY_SIDE_COLUMNS = 100;
+
+/**
+ * Renders one prediction with the reference, base and fine-tuned answers in three columns of equal width,
+ * under a header with the id, image and question. Falls back to the stacked layout below SIDE_BY_SIDE_COLUMNS.
+ */
+export function formatPredictionSideBySide(prediction: Prediction, index: number, count: number, width: number): string[] {
+  if (width < SIDE_BY_SIDE_COLUMNS) {
+    return formatPrediction(prediction, index, count, width);
+  }
+
+  const lines = [`Sample ${index + 1} of ${count}: ${prediction.id}`];
+  lines.push(...wrap(`Image: ${prediction.image}`, width));
+  lines.push(...wrap(`Question: ${prediction.question}`, width));
+  lines.push('');
+
+  const gutter = ' | ';
+  const columnWidth = Math.floor((width - 2 * gutter.length) / 3);
+  const columns = [
+    ['Reference', prediction.reference],
+    ['Base', prediction.base ?? '(not generated)'],
+    ['Fine-tuned', prediction.finetuned ?? '(not generated)'],
+  ].map(([title, text]) => [title ?? '', '-'.repeat(Math.min(columnWidth, (title ?? '').length)), ...wrap(text ?? '', columnWidth)]);
+
+  const height = Math.max(...columns.map((column) => column.length));
+  for (let row = 0; row < height; row += 1) {
+    const cells = columns.map((column) => (column[row] ?? '').padEnd(columnWidth));
+    lines.push(cells.join(gutter).trimEnd());
+  }
+
+  return lines;
+}

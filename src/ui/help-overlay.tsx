@@ -9,6 +9,7 @@ const SCOPE_TITLES: Record<KeyScope, string> = {
   home: 'Lesson list',
   reader: 'Lesson reader',
   help: 'Help',
+  results: 'Results',
 };
 
 /** Every key of the current screen and the global keys, from the keymap table; fits in `height` rows. */

@@ -6,7 +6,7 @@ import type { Key } from 'ink';
  */
 
 /** Where a binding applies; `global` bindings work on every screen unless the screen takes text input. */
-export type KeyScope = 'global' | 'home' | 'reader' | 'help';
+export type KeyScope = 'global' | 'home' | 'reader' | 'help' | 'results';
 
 export type Command =
   | 'quit'
@@ -24,7 +24,12 @@ export type Command =
   | 'reader.bottom'
   | 'reader.nextLesson'
   | 'reader.previousLesson'
-  | 'reader.handsOn';
+  | 'reader.handsOn'
+  | 'results.nextSample'
+  | 'results.previousSample'
+  | 'results.toggleView'
+  | 'results.lineDown'
+  | 'results.lineUp';
 
 type SpecialKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace';
 
@@ -73,6 +78,12 @@ export const KEYMAP: readonly KeyBinding[] = [
   { command: 'reader.nextLesson', scope: 'reader', keys: [{ input: 'n' }, { key: 'rightArrow' }], label: 'n/→', footerLabel: 'n', hint: 'next', description: 'Open the next lesson' },
   { command: 'reader.previousLesson', scope: 'reader', keys: [{ input: 'p' }, { key: 'leftArrow' }], label: 'p/←', footerLabel: 'p', hint: 'previous', description: 'Open the previous lesson' },
   { command: 'reader.handsOn', scope: 'reader', keys: [{ input: 'h' }], label: 'h', hint: 'hands-on', description: 'Show or hide the hands-on panel (lessons 03 to 06)' },
+
+  { command: 'results.nextSample', scope: 'results', keys: [{ input: 'n' }, { key: 'rightArrow' }], label: 'n/→', footerLabel: 'n', hint: 'next sample', description: 'Show the next sample' },
+  { command: 'results.previousSample', scope: 'results', keys: [{ input: 'p' }, { key: 'leftArrow' }], label: 'p/←', footerLabel: 'p', hint: 'previous', description: 'Show the previous sample' },
+  { command: 'results.toggleView', scope: 'results', keys: [{ input: 's' }], label: 's', hint: 'scores/samples', description: 'Switch between the score table and the samples' },
+  { command: 'results.lineDown', scope: 'results', keys: [{ key: 'downArrow' }, { input: 'j' }], label: 'j/↓', footerLabel: 'j/k', hint: 'scroll', description: 'Scroll down one line' },
+  { command: 'results.lineUp', scope: 'results', keys: [{ key: 'upArrow' }, { input: 'k' }], label: 'k/↑', description: 'Scroll up one line' },
 ];
 
 function keyMatches(spec: KeySpec, input: string, key: Key): boolean {

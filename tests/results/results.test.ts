@@ -126,3 +126,35 @@ describe('score summary', () => {
     }
   });
 });
+
+describe('side-by-side layout', () => {
+  const prediction = {
+    id: 'iu-7',
+    image: '/data/7-0.png',
+    question: 'Describe the heart.',
+    reference: 'The heart is mildly enlarged.',
+    base: 'Normal heart size.',
+    finetuned: 'Mild cardiomegaly.',
+  };
+
+  it('puts the three answers in columns from 100 columns', async () => {
+    const { formatPredictionSideBySide } = await import('../../src/results/format.js');
+    const lines = formatPredictionSideBySide(prediction, 2, 16, 120);
+    const header = lines.find((line) => line.startsWith('Reference'));
+
+    expect(lines[0]).toBe('Sample 3 of 16: iu-7');
+    expect(header).toMatch(/^Reference\s+\| Base\s+\| Fine-tuned$/);
+    expect(lines.some((line) => /The heart is mildly enlarged\.\s+\| Normal heart size\.\s+\| Mild cardiomegaly\./.test(line))).toBe(true);
+    for (const line of lines) {
+      expect(line.length).toBeLessThanOrEqual(120);
+    }
+  });
+
+  it('stacks the answers below 100 columns', async () => {
+    const { formatPredictionSideBySide } = await import('../../src/results/format.js');
+    const lines = formatPredictionSideBySide(prediction, 0, 1, 80);
+
+    expect(lines).toContain('Base: Normal heart size.');
+    expect(lines.some((line) => line.includes(' | '))).toBe(false);
+  });
+});
