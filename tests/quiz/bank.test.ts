@@ -89,8 +89,25 @@ describe('computed answers', () => {
     ['ql-scaling', 32 / 8],
     ['ql-constants-cost', 32 / 64],
     ['pl-green-compute', 6 / (6 + 2)],
+    ['pl-sample-studies', 16 / 4],
   ])('%s matches its arithmetic', (id, expected) => {
     expect(numeric(id)).toBeCloseTo(expected, 10);
+  });
+
+  it('rounds the CRIMSON and embedding answers within tolerance', () => {
+    const question = (id: string) => bank.byId.get(id);
+    const within = (id: string, exact: number): void => {
+      const found = question(id);
+      if (found?.type !== 'numeric') {
+        throw new Error(`${id} is not a numeric question`);
+      }
+      expect(Math.abs(found.answer - exact), id).toBeLessThanOrEqual(found.tolerance);
+    };
+
+    within('pl-crimson-attribute', (1 + (0.5 * 0.5) / (0.5 + 0.5)) / 1.5);
+    const x = 0.5 - 0;
+    within('pl-crimson-negative', -x / (1 + x));
+    within('vd-tied-embeddings', (262_144 * 2560) / 1e6);
   });
 
   it('rounds the 34-block LoRA total and the double-quantisation saving within tolerance', () => {
