@@ -60,20 +60,28 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
       return;
     }
 
-    const letter = input.toUpperCase();
-    const index = letter.length === 1 ? letter.charCodeAt(0) - 65 : -1;
-    if (index < 0 || index >= item.choiceOrder.length) {
-      if (/^[a-z]$/i.test(input)) {
-        setError(`Letter ${letter} is out of range: choose from A to ${choiceLetter(item.choiceOrder.length - 1)}.`);
-      }
+    // A paste such as "A,C" arrives as one input; commas and spaces between the letters are skipped.
+    const letters = [...input.toUpperCase()].filter((character) => /^[A-Z]$/.test(character));
+    const outOfRange = letters.find((letter) => letter.charCodeAt(0) - 65 >= item.choiceOrder.length);
+    if (outOfRange) {
+      setError(`Letter ${outOfRange} is out of range: choose from A to ${choiceLetter(item.choiceOrder.length - 1)}.`);
+      return;
+    }
+    if (letters.length === 0) {
       return;
     }
     setError(undefined);
     if (question.type === 'single') {
-      setSelected([letter]);
-    } else {
-      setSelected((letters) => (letters.includes(letter) ? letters.filter((other) => other !== letter) : [...letters, letter].sort()));
+      setSelected([letters.at(-1) as string]);
+      return;
     }
+    setSelected((current) => {
+      let next = [...current];
+      for (const letter of letters) {
+        next = next.includes(letter) ? next.filter((other) => other !== letter) : [...next, letter];
+      }
+      return next.sort();
+    });
   };
 
   return (

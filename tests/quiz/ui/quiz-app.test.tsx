@@ -202,4 +202,21 @@ describe('QuizApp', () => {
     expect(frame).toContain(`Letter H is out of range: choose from A to ${last}.`);
     expect(frame).toContain('[ ] A.');
   });
+
+  it('takes pasted letters in multiple select', async () => {
+    const store = ProgressStore.open({ cwd: makeTempDir('ui-paste') });
+    const question = bank.questions.find((candidate) => candidate.type === 'multiple');
+    if (!question) {
+      throw new Error('the bank has no multiple-select question');
+    }
+    const state = createAttempt(drawAttempt(bank, SEED, { questionIds: [question.id] }), SEED);
+    const app = mount(store, state);
+
+    await waitForFrame(app, (frame) => frame.includes('Grading rules'), 'intro');
+    app.stdin.write('\r');
+    await waitForFrame(app, (frame) => frame.includes('Question 1 of 1 ·'), 'question');
+    app.stdin.write('A, c');
+    const frame = await waitForFrame(app, (text) => text.includes('[x] A.') && text.includes('[x] C.'), 'pasted letters selected');
+    expect(frame).toContain('[ ] B.');
+  });
 });
