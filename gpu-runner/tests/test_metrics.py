@@ -220,9 +220,9 @@ def test_crimson_matches_package_formula(case: str) -> None:
 def test_crimson_error_counts_and_explanation() -> None:
     output, _ = CRIMSON_CASES["one_missing_one_false"]
     result = crimson.parse_output(output)
-    assert result.errors["false_findings"] == 1
-    assert result.errors["missing_findings"] == 1
-    assert result.errors["attribute_errors"] == 0
+    assert result.error_counts["false_findings"] == 1
+    assert result.error_counts["missing_findings"] == 1
+    assert result.error_counts["attribute_errors"] == 0
     assert "false: P2 finding P2" in result.explanation
     assert "missing: R2 finding R2" in result.explanation
 
@@ -230,8 +230,8 @@ def test_crimson_error_counts_and_explanation() -> None:
 def test_crimson_attribute_error_types_counted() -> None:
     output, _ = CRIMSON_CASES["attribute_error_partial_credit"]
     result = crimson.parse_output(output)
-    assert result.errors["severity_errors"] == 1
-    assert result.errors["location_errors"] == 0
+    assert result.error_counts["severity_errors"] == 1
+    assert result.error_counts["location_errors"] == 0
 
 
 def test_crimson_invalid_json_is_parse_failure() -> None:
@@ -274,3 +274,36 @@ def test_scores_document_shape() -> None:
     assert document["metrics"]["crimson"]["base"] == {"mean": 0.25, "n": 2, "parse_failures": 0}
     assert document["metrics"]["crimson"]["finetuned"]["mean"] == 0.5
     assert document["judges"] == judges
+
+
+def test_details_row_from_green_output() -> None:
+    from gpu_runner.stages.evaluate import judge_specs, score_output
+    from gpu_runner.cli import build_stage_parser
+
+    spec = judge_specs(build_stage_parser("evaluate").parse_args([]))["green"]
+    row = score_output(spec, "green", "s1", "base", GREEN_ONE_MISSING)
+    assert row["score"] == pytest.approx(2 / 3)
+    assert row["errors"]["missing_finding"] == 1
+    assert row["errors"]["matched_findings"] == 2
+    assert row["explanation"].startswith("The candidate reports")
+    assert "parse_error" not in row
+
+
+def test_details_row_from_unparsable_output() -> None:
+    from gpu_runner.stages.evaluate import judge_specs, score_output
+    from gpu_runner.cli import build_stage_parser
+
+    spec = judge_specs(build_stage_parser("evaluate").parse_args([]))["crimson"]
+    row = score_output(spec, "crimson", "s2", "finetuned", "Sorry, I cannot compare these reports.")
+    assert row["score"] is None
+    assert row["errors"] == {}
+    assert row["explanation"] == "Sorry, I cannot compare these reports."
+    assert "not valid JSON" in row["parse_error"]
+
+
+def test_scores_document_nulls_judge_not_run() -> None:
+    rows = rows_for("green", "base", [1.0]) + rows_for("green", "finetuned", [0.5])
+    judges = {"green": {"model": green.JUDGE_MODEL_ID, "ran": False, "reason": "gated repository"}}
+    document = scores_document(rows, ["green"], judges)
+    assert document["metrics"]["green"]["base"] == {"mean": None, "n": 0, "parse_failures": 0}
+    assert document["metrics"]["green"]["finetuned"]["mean"] is None

@@ -48,8 +48,16 @@ def summarize(rows: list[dict[str, Any]], metric: str, model: str) -> dict[str, 
 def scores_document(
     rows: list[dict[str, Any]], metrics: list[str], judges: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
-    """Build scores.json: the summary per metric and model, and how each judge ran."""
-    return {
-        "metrics": {metric: {model: summarize(rows, metric, model) for model in MODEL_KEYS} for metric in metrics},
-        "judges": judges,
-    }
+    """Build scores.json: the summary per metric and model, and how each judge ran.
+
+    A metric whose judge did not run (or has not run yet) gets null means, even
+    when `rows` has details of it from an earlier run.
+    """
+    summaries: dict[str, Any] = {}
+    for metric in metrics:
+        ran = judges.get(metric, {}).get("ran", False)
+        summaries[metric] = {
+            model: summarize(rows, metric, model) if ran else {"mean": None, "n": 0, "parse_failures": 0}
+            for model in MODEL_KEYS
+        }
+    return {"metrics": summaries, "judges": judges}

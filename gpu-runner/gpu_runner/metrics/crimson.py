@@ -55,7 +55,7 @@ class CrimsonParseError(ValueError):
 @dataclass
 class CrimsonResult:
     score: float
-    errors: dict[str, int] = field(default_factory=dict)
+    error_counts: dict[str, int] = field(default_factory=dict)
     explanation: str = ""
 
 
@@ -180,4 +180,4 @@ def parse_output(text: str) -> CrimsonResult:
         counts = error_counts(evaluation)
     except (KeyError, TypeError, AttributeError) as error:
         raise CrimsonParseError(f"CRIMSON output has an unexpected shape: {type(error).__name__}: {error}") from error
-    return CrimsonResult(score=round(score, 4), errors=counts, explanation=explanation_of(evaluation))
+    return CrimsonResult(score=round(score, 4), error_counts=counts, explanation=explanation_of(evaluation))

@@ -111,6 +111,11 @@ class GreenResult:
     insignificant_errors: dict[str, int] = field(default_factory=dict)
     explanation: str = ""
 
+    @property
+    def error_counts(self) -> dict[str, int]:
+        """Clinically significant errors per sub-type, and the matched findings, for details.jsonl."""
+        return {**self.significant_errors, "matched_findings": self.matched_findings}
+
 
 def section_body(text: str, name: str) -> str | None:
     """Return the text after "[name]:" up to the next blank line, or None when absent."""

@@ -9,10 +9,11 @@ from typing import Any
 
 
 def pin_first_gpu() -> str:
-    """Make only the first visible CUDA device visible, and return the value set.
+    """Narrow CUDA_VISIBLE_DEVICES to the first visible device, and return the value set.
 
-    GREEN's code starts a distributed group, and Google's Gemma notebooks crash,
-    when several GPUs are visible. Must run before CUDA is initialised.
+    The judges run on one GPU (GREEN's upstream code starts a distributed group
+    when it sees several). The setting has no effect once CUDA is initialised in
+    this process, as in `all` after infer, but the judges load on cuda:0 anyway.
     """
     visible = os.environ.get("CUDA_VISIBLE_DEVICES", "").strip()
     first = visible.split(",")[0].strip() if visible else "0"

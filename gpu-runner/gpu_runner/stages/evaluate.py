@@ -134,12 +134,13 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
             code="invalid_input",
         )
 
+    specs = judge_specs(args)
     runs_judges = args.judge_model is not None or not args.smoke
     total = len(predictions) * len(MODEL_KEYS) * len(metrics) if runs_judges else 0
     events.start(f"scoring {len(predictions)} predictions with {', '.join(metrics)}", total=total)
 
     if not runs_judges:
-        judges = {metric: {"model": judge_specs(args)[metric].model_id, "ran": False, "reason": SMOKE_REASON} for metric in metrics}
+        judges = {metric: {"model": specs[metric].model_id, "ran": False, "reason": SMOKE_REASON} for metric in metrics}
         atomic.write_jsonl(paths.details, [])
         atomic.write_json(paths.scores, scores_document([], metrics, judges))
         events.artifact(paths.scores, "scores")
@@ -161,7 +162,7 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     judges: dict[str, dict[str, Any]] = {}
     first_failure: StageError | None = None
     for metric in metrics:
-        spec = judge_specs(args)[metric]
+        spec = specs[metric]
         source = str(args.judge_model) if args.judge_model is not None else spec.model_id
         try:
             judge_metric(metric, spec, source, device, args, paths, events, predictions, rows)
@@ -246,7 +247,4 @@ def score_output(spec: JudgeSpec, metric: str, sample_id: str, model: str, outpu
         result = spec.parse(output)
     except spec.parse_errors as error:
         return detail_row(sample_id, metric, model, score=None, errors={}, explanation=output.strip()[:2000], parse_error=str(error))
-    errors = result.significant_errors if metric == "green" else result.errors
-    if metric == "green":
-        errors = {**errors, "matched_findings": result.matched_findings}
-    return detail_row(sample_id, metric, model, score=result.score, errors=errors, explanation=result.explanation)
+    return detail_row(sample_id, metric, model, score=result.score, errors=result.error_counts, explanation=result.explanation)

@@ -8,6 +8,7 @@ every batch, so a rerun skips the answers already there.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -142,25 +143,22 @@ def generate_pending(
         model = PeftModel.from_pretrained(load_inference_model(source, smoke=args.smoke), str(adapter_dir))
         model.eval()
         for key in MODEL_KEYS:
-            indexes = pending[key]
-            for start in range(0, len(indexes), args.batch_size):
-                batch = indexes[start : start + args.batch_size]
-                batch_records = [records[index] for index in batch]
-                generate = lambda: generate_answers(  # noqa: E731 - the same call with and without the adapter
-                    model,
-                    processor,
-                    batch_records,
-                    image_size=image_size,
-                    images_per_sample=args.images_per_sample,
-                    max_new_tokens=args.max_new_tokens,
-                )
-                if key == "base":
-                    with model.disable_adapter():
-                        answers = generate()
-                else:
-                    answers = generate()
-                for index, answer in zip(batch, answers, strict=True):
-                    rows[index][key] = answer
-                atomic.write_jsonl(paths.predictions, rows)
-                done += len(batch)
-                events.progress(done, total, unit="answers", message=f"{key} model, {len(batch)} records")
+            # The base answers come from the same weights with the LoRA layers bypassed.
+            adapter_state = model.disable_adapter() if key == "base" else contextlib.nullcontext()
+            with adapter_state:
+                indexes = pending[key]
+                for start in range(0, len(indexes), args.batch_size):
+                    batch = indexes[start : start + args.batch_size]
+                    answers = generate_answers(
+                        model,
+                        processor,
+                        [records[index] for index in batch],
+                        image_size=image_size,
+                        images_per_sample=args.images_per_sample,
+                        max_new_tokens=args.max_new_tokens,
+                    )
+                    for index, answer in zip(batch, answers, strict=True):
+                        rows[index][key] = answer
+                    atomic.write_jsonl(paths.predictions, rows)
+                    done += len(batch)
+                    events.progress(done, total, unit="answers", message=f"{key} model, {len(batch)} records")
