@@ -77,18 +77,26 @@ function day(iso: string): string {
 
 /**
  * Renders a short summary of the quiz history for the home screen, at most two lines, such as
- * "Quiz: 3 attempts, last 85% on 2026-12-04 (passed), best 90%".
+ * "Quiz: 3 attempts, last 85% on 2026-12-04 (passed), best 90%". Last and best count full attempts only,
+ * because a retake of a few missed questions is not comparable with them.
  */
 export function formatHistorySummary(history: readonly AttemptRecord[]): string {
-  const last = lastAttempt(history);
-  if (!last) {
+  const latest = lastAttempt(history);
+  if (!latest) {
     return 'Quiz: not taken yet. Pass mark 80%.';
   }
-  const best = Math.max(...history.map(percent));
+
+  const full = history.filter((record) => !record.retake);
+  const lastFull = full.at(-1) ?? latest;
+  const best = Math.max(...(full.length > 0 ? full : history).map(percent));
   const count = history.length === 1 ? '1 attempt' : `${history.length} attempts`;
-  const status = last.passed ? 'passed' : 'below the 80% pass mark';
-  const missed = last.missed.length > 0 ? `\n${last.missed.length} missed last time: retake them with "mllm-course quiz --retake-missed".` : '';
-  return `Quiz: ${count}, last ${percent(last)}% on ${day(last.finishedAt)} (${status}), best ${best}%.${missed}`;
+  const status = lastFull.passed ? 'passed' : 'below the 80% pass mark';
+  let text = `Quiz: ${count}, last ${percent(lastFull)}% on ${day(lastFull.finishedAt)} (${status}), best ${best}%.`;
+
+  if (latest.missed.length > 0) {
+    text += `\n${latest.missed.length} missed last time: retake them with "mllm-course quiz --retake-missed".`;
+  }
+  return text;
 }
 
 /** Renders every finished attempt, newest first, with its per-topic scores, for `quiz --history`. */
