@@ -64,7 +64,8 @@ export function toAttemptRecord(state: AttemptState, summary: AttemptSummary): A
 
 /** Formats points as "16.5/20 (83%)". */
 export function formatScore(score: TopicScore): string {
-  const points = Number.isInteger(score.score) ? String(score.score) : score.score.toFixed(2).replace(/0$/, '');
+  // Rounding first turns float sums of partial credit such as 15.999999 into 16, and 14.50 into 14.5.
+  const points = String(Number(score.score.toFixed(2)));
   const percent = score.max === 0 ? 0 : Math.round((score.score / score.max) * 100);
   return `${points}/${score.max} (${percent}%)`;
 }

@@ -6,6 +6,7 @@ import { createAttempt } from '../../src/quiz/attempt.js';
 import { drawAttempt } from '../../src/quiz/draw.js';
 import { formatHistory, formatHistorySummary, loadCurrentAttempt, recordAttempt, saveCurrentAttempt } from '../../src/quiz/history.js';
 import { loadBank } from '../../src/quiz/load.js';
+import { formatScore } from '../../src/quiz/result.js';
 import { sectionLines } from '../../src/ui/quiz/LessonSectionView.js';
 import { makeTempDir } from './helpers.js';
 
@@ -46,6 +47,18 @@ describe('formatHistorySummary', () => {
     const summary = formatHistorySummary([record({})]);
     expect(summary).toContain('Quiz: 1 attempt, last 73% on 2026-12-01 (below the 80% pass mark), best 73%.');
     expect(summary).toContain('2 missed last time: retake them with "mllm-course quiz --retake-missed".');
+  });
+});
+
+describe('formatScore', () => {
+  it.each([
+    [{ score: 16, max: 20 }, '16/20 (80%)'],
+    [{ score: 14.5, max: 20 }, '14.5/20 (73%)'],
+    [{ score: 1 / 3 + 1 / 3 + 1 / 3 + 15, max: 20 }, '16/20 (80%)'],
+    [{ score: 2 / 3, max: 1 }, '0.67/1 (67%)'],
+    [{ score: 0, max: 0 }, '0/0 (0%)'],
+  ])('formats %o', (score, expected) => {
+    expect(formatScore(score)).toBe(expected);
   });
 });
 
