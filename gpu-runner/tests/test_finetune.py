@@ -117,3 +117,37 @@ def test_callback_nan_loss_is_null(tmp_path: Path) -> None:
     (event,) = read_events(tmp_path)
     assert event["loss"] is None
     assert event["nonfinite"] == ["loss"]
+
+
+def remove_outputs(out: Path) -> None:
+    """Delete the adapter and summary, as a run that stopped after its last checkpoint leaves it."""
+    import shutil
+
+    shutil.rmtree(out / "finetune" / "adapter")
+    (out / "finetune" / "train_summary.json").unlink()
+
+
+def test_rerun_resumes_from_checkpoint(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
+    first = run_cli("finetune", "--out", str(out), "--smoke", "--max-steps", "2", "--save-steps", "2", "--eval-steps", "0")
+    assert first.returncode == 0, first.stderr
+    assert (out / "finetune" / "checkpoints" / "checkpoint-2").is_dir()
+    remove_outputs(out)
+
+    resumed = run_cli("finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0")
+    assert resumed.returncode == 0, resumed.stderr
+    messages = [event.get("message", "") for event in resumed.events if event["kind"] == "progress"]
+    assert any(message.startswith("resuming from") and message.endswith("checkpoint-2") for message in messages)
+    trained_steps = [event["step"] for event in resumed.events if event["kind"] == "progress" and "loss" in event]
+    assert trained_steps == [3, 4]
+    summary = json.loads((out / "finetune" / "train_summary.json").read_text())
+    assert summary["steps"] == 4
+    assert summary["resumed_from"].endswith("checkpoint-2")
+
+    remove_outputs(out)
+    finished = run_cli("finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0")
+    assert finished.returncode == 0, finished.stderr
+    assert not [event for event in finished.events if event["kind"] == "progress" and "loss" in event]
+    assert (out / "finetune" / "adapter" / "adapter_model.safetensors").is_file()
+    assert json.loads((out / "finetune" / "train_summary.json").read_text())["steps"] == 4
