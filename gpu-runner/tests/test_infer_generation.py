@@ -86,3 +86,16 @@ def test_generation_pads_prompts_left(processor, tmp_path: Path) -> None:
     assert input_ids[0, 0].item() == tokenizer.pad_token_id
     for row in range(2):
         assert tokenizer.decode(input_ids[row, -8:].tolist()).endswith("<start_of_turn>model\n")
+
+
+BASE_SETTINGS = {"model": "google/medgemma-1.5-4b-it", "max_new_tokens": 256, "image_size": 896, "images_per_sample": 1}
+
+
+def test_stale_keys_cases() -> None:
+    from gpu_runner.stages.infer import stale_keys
+
+    current = {"base": BASE_SETTINGS, "adapter": {"adapter_model.safetensors": "abc"}}
+    assert stale_keys(current, current) == set()
+    assert stale_keys(None, current) == {"base", "finetuned"}
+    assert stale_keys({**current, "adapter": {"adapter_model.safetensors": "old"}}, current) == {"finetuned"}
+    assert stale_keys({**current, "base": {**BASE_SETTINGS, "max_new_tokens": 128}}, current) == {"base", "finetuned"}

@@ -1,4 +1,8 @@
-"""The smoke pipeline end to end on the CPU: prepare, finetune, infer, evaluate."""
+"""The smoke pipeline end to end on the CPU: prepare, finetune, infer, evaluate.
+
+The tests share one run folder and build on each other in file order, as a user
+runs the stages one after another.
+"""
 
 from __future__ import annotations
 
@@ -104,3 +108,32 @@ def test_infer_without_adapter_fails(run_cli, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.events[-1]["kind"] == "error"
     assert "finetune" in result.events[-1]["hint"]
+
+
+def test_evaluate_rejudges_changed_answer(run_cli, smoke_run: Path) -> None:
+    arguments = (
+        "evaluate", "--out", str(smoke_run), "--smoke", "--metrics", "crimson",
+        "--judge-model", str(smoke_run / "smoke-model"), "--crimson-max-new-tokens", "8",
+    )
+    unchanged = run_cli(*arguments)
+    assert unchanged.returncode == 0
+    assert not [event for event in unchanged.events if event["kind"] == "progress"]
+
+    path = smoke_run / "infer" / "predictions.jsonl"
+    rows = read_jsonl(path)
+    rows[0]["base"] = "A different answer."
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    changed = run_cli(*arguments)
+    assert changed.returncode == 0
+    assert [event["step"] for event in changed.events if event["kind"] == "progress"] == [12]
+    assert len(read_jsonl(smoke_run / "evaluate" / "details.jsonl")) == 12
+
+
+def test_infer_redoes_answers_after_setting_change(run_cli, smoke_run: Path) -> None:
+    changed = run_cli("infer", "--out", str(smoke_run), "--smoke", "--samples", "6", "--max-new-tokens", "5")
+    assert changed.returncode == 0
+    steps = [event["step"] for event in changed.events if event["kind"] == "progress"]
+    assert steps[-1] == 12
+    assert len(steps) == 2
+    settings = json.loads((smoke_run / "infer" / "settings.json").read_text())
+    assert settings["base"]["max_new_tokens"] == 5

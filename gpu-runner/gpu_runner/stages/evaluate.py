@@ -15,6 +15,7 @@ and has no scores.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -114,6 +115,34 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def answer_digest(prediction: dict[str, Any], model: str) -> str:
+    text = json.dumps([prediction["reference"], prediction[model]], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def judged_inputs(predictions: list[dict[str, Any]], sources: dict[str, str]) -> dict[str, Any]:
+    """Return what the details depend on: each metric's judge and each answer's digest."""
+    return {
+        "judges": sources,
+        "answers": {f"{prediction['id']}|{model}": answer_digest(prediction, model) for prediction in predictions for model in MODEL_KEYS},
+    }
+
+
+def reusable_rows(rows: list[dict[str, Any]], previous: dict[str, Any] | None, current: dict[str, Any]) -> list[dict[str, Any]]:
+    """Keep the detail rows whose answer and judge are unchanged since they were written."""
+    if previous is None:
+        return []
+    kept = []
+    for row in rows:
+        key = f"{row['id']}|{row['model']}"
+        current_digest = current["answers"].get(key)
+        same_answer = current_digest is not None and previous["answers"].get(key) == current_digest
+        same_judge = previous["judges"].get(row["metric"]) == current["judges"].get(row["metric"])
+        if same_answer and same_judge:
+            kept.append(row)
+    return kept
+
+
 def run(args: argparse.Namespace, events: EventEmitter) -> int:
     paths = RunPaths.from_out(args.out)
     metrics = parse_metric_list(args.metrics)
@@ -158,14 +187,20 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
         require_bf16_gpu()
         device = "cuda:0"
 
-    rows = read_jsonl(paths.details)
+    sources = {metric: str(args.judge_model) if args.judge_model is not None else specs[metric].model_id for metric in metrics}
+    inputs_path = paths.evaluate_dir / "inputs.json"
+    previous_inputs = json.loads(inputs_path.read_text(encoding="utf-8")) if inputs_path.is_file() else None
+    current_inputs = judged_inputs(predictions, sources)
+    rows = reusable_rows(read_jsonl(paths.details), previous_inputs, current_inputs)
+    atomic.write_jsonl(paths.details, rows)
+    atomic.write_json(inputs_path, current_inputs)
+
     judges: dict[str, dict[str, Any]] = {}
     first_failure: StageError | None = None
     for metric in metrics:
-        spec = specs[metric]
-        source = str(args.judge_model) if args.judge_model is not None else spec.model_id
+        source = sources[metric]
         try:
-            judge_metric(metric, spec, source, device, args, paths, events, predictions, rows)
+            judge_metric(metric, specs[metric], source, device, args, paths, events, predictions, rows)
             judges[metric] = {"model": source, "ran": True, "reason": None}
         except StageError as error:
             judges[metric] = {"model": source, "ran": False, "reason": error.message}

@@ -2,13 +2,17 @@
 
 Output under --out: infer/predictions.jsonl, one object per record with
 id, image, question, reference, base and finetuned. The file is rewritten after
-every batch, so a rerun skips the answers already there.
+every batch, so a rerun skips the answers already there. infer/settings.json
+records what produced them: a rerun with another base model or generation
+setting answers everything again, and one with a retrained adapter redoes the
+fine-tuned answers.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ DEFAULT_SAMPLE_SIZE = 16
 DEFAULT_BATCH_SIZE = 8
 DEFAULT_IMAGE_SIZE = 896
 MODEL_KEYS = ("base", "finetuned")
+SETTINGS_NAME = "settings.json"
 
 OOM_HINT = "Lower --batch-size (for example to 4 or 2) and check with nvidia-smi that no other process holds GPU memory."
 
@@ -47,6 +52,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--images-per-sample", type=int, default=1, help="images per record, frontal first (default: 1)")
 
 
+def resolve_image_size(args: argparse.Namespace) -> int:
+    if args.image_size:
+        return args.image_size
+    if args.smoke:
+        from gpu_runner.smoke.tiny_model import IMAGE_SIZE_PX
+
+        return IMAGE_SIZE_PX
+    return DEFAULT_IMAGE_SIZE
+
+
 def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
     """Return the rows of an existing predictions file by id, or {} when there is none."""
     if not path.is_file():
@@ -59,7 +74,8 @@ def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def prediction_row(record: Record, images_per_sample: int, previous: dict[str, Any] | None) -> dict[str, Any]:
+def prediction_row(record: Record, images_per_sample: int, previous: dict[str, Any] | None, stale: set[str]) -> dict[str, Any]:
+    """Build the output row of a record, keeping the previous answers that are still valid."""
     row = {
         "id": record["id"],
         "image": image_paths(record, images_per_sample)[0],
@@ -69,9 +85,41 @@ def prediction_row(record: Record, images_per_sample: int, previous: dict[str, A
         "finetuned": None,
     }
     if previous is not None:
-        row["base"] = previous.get("base")
-        row["finetuned"] = previous.get("finetuned")
+        for key in MODEL_KEYS:
+            if key not in stale:
+                row[key] = previous.get(key)
     return row
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def generation_settings(args: argparse.Namespace, adapter_dir: Path, image_size: int) -> dict[str, Any]:
+    """Return what the answers depend on: the base model and generation settings, and the adapter's weights."""
+    weights = sorted(adapter_dir.glob("adapter_model.*"))
+    return {
+        "base": {
+            "model": "tiny smoke model" if args.smoke else str(args.model),
+            "max_new_tokens": args.max_new_tokens,
+            "image_size": image_size,
+            "images_per_sample": args.images_per_sample,
+        },
+        "adapter": {path.name: file_digest(path) for path in weights},
+    }
+
+
+def stale_keys(previous: dict[str, Any] | None, current: dict[str, Any]) -> set[str]:
+    """Return the answer keys ("base", "finetuned") that must be generated again."""
+    if previous is None or previous.get("base") != current["base"]:
+        return set(MODEL_KEYS)
+    if previous.get("adapter") != current["adapter"]:
+        return {"finetuned"}
+    return set()
 
 
 def run(args: argparse.Namespace, events: EventEmitter) -> int:
@@ -93,8 +141,14 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
 
     prepare_hint = "Run the prepare stage first (with the same --out" + (" and --smoke)." if args.smoke else ").")
     records = select_sample(read_records(paths.validation_jsonl, stage_hint=prepare_hint), args.samples, args.sample, args.seed)
+
+    settings = generation_settings(args, adapter_dir, resolve_image_size(args))
+    settings_path = paths.infer_dir / SETTINGS_NAME
+    previous_settings = json.loads(settings_path.read_text(encoding="utf-8")) if settings_path.is_file() else None
+    stale = stale_keys(previous_settings, settings)
     previous = read_predictions(paths.predictions)
-    rows = [prediction_row(record, args.images_per_sample, previous.get(record["id"])) for record in records]
+    rows = [prediction_row(record, args.images_per_sample, previous.get(record["id"]), stale) for record in records]
+    atomic.write_json(settings_path, settings)
     pending = {key: [index for index, row in enumerate(rows) if row[key] is None] for key in MODEL_KEYS}
     total = len(rows) * len(MODEL_KEYS)
     done = total - sum(len(indexes) for indexes in pending.values())
@@ -130,13 +184,12 @@ def generate_pending(
     from gpu_runner.model.loading import load_inference_model, load_processor, out_of_memory_as_stage_error
 
     if args.smoke:
-        from gpu_runner.smoke.tiny_model import IMAGE_SIZE_PX, ensure_tiny_model
+        from gpu_runner.smoke.tiny_model import ensure_tiny_model
 
         source: str | Path = ensure_tiny_model(paths.root)
-        image_size = args.image_size or IMAGE_SIZE_PX
     else:
         source = args.model
-        image_size = args.image_size or DEFAULT_IMAGE_SIZE
+    image_size = resolve_image_size(args)
 
     processor = load_processor(source)
     with out_of_memory_as_stage_error(OOM_HINT):
