@@ -2,7 +2,6 @@ import readline from 'node:readline';
 import type { Command } from 'commander';
 import { loadCourse, findLesson, type CourseContent } from '../lessons/load.js';
 import { continueTarget, lessonStatus, markRead, readCount, resetLessons } from '../lessons/progress.js';
-import { renderHandsOn, renderLesson } from '../lessons/render.js';
 import type { Lesson } from '../lessons/schema.js';
 import { ProgressStore } from '../progress/store.js';
 import { createTheme } from '../util/theme.js';
@@ -33,14 +32,14 @@ export function registerLessonsCommands(program: Command, context: CliContext): 
     .command('read')
     .description('print a lesson as text and mark it as read')
     .argument('<lesson>', 'lesson number (1-8 or 01-08) or slug, such as 02 or architecture')
-    .action((key: string) => {
+    .action(async (key: string) => {
       const { course, store } = openCourse(context);
       const lesson = findLesson(course.lessons, key);
       if (!lesson) {
         reportUnknownLesson(context, course, key);
         return;
       }
-      writeLines(context, readLines(course, lesson, context));
+      writeLines(context, await readLines(course, lesson, context));
       markRead(store, lesson.id);
     });
 
@@ -137,7 +136,9 @@ export function outlineLines(course: CourseContent, store: ProgressStore, contex
   return lines;
 }
 
-function readLines(course: CourseContent, lesson: Lesson, context: CliContext): string[] {
+async function readLines(course: CourseContent, lesson: Lesson, context: CliContext): Promise<string[]> {
+  // The markdown renderer loads only for `read`, so that other commands start without it.
+  const { renderHandsOn, renderLesson } = await import('../lessons/render.js');
   const options = { width: context.mode.columns, color: context.mode.color };
   const rendered = renderLesson(lesson, course.diagrams, options);
   const handsOn = renderHandsOn(lesson, options);

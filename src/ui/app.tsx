@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { useCallback, useReducer } from 'react';
+import React, { lazy, Suspense, useCallback, useEffect, useReducer } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import type { ProgressStore } from '../progress/store.js';
 import type { Theme } from '../util/theme.js';
@@ -7,7 +7,7 @@ import { Footer, FOOTER_MAX_LINES } from './footer.js';
 import { HelpOverlay } from './help-overlay.js';
 import { HomeScreen } from './home.js';
 import { footerHints, matchCommand, type Command, type KeyScope } from './keymap.js';
-import { ReaderScreen } from './reader.js';
+import { Loading } from './loading.js';
 import { appReducer, currentScreen, initialState, type Screen } from './state.js';
 import { ThemeProvider } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -21,6 +21,10 @@ export interface AppProps {
   /** Messages for the home screen, such as the progress store's warnings. */
   notices?: string[];
 }
+
+// The reader pulls in marked and marked-terminal; loading it after the first frame keeps start-up short.
+const loadReader = () => import('./reader.js');
+const ReaderScreen = lazy(async () => ({ default: (await loadReader()).ReaderScreen }));
 
 /** One row stays free under the frame so that it never fills the terminal (Ink redraws the whole screen then). */
 const SPARE_ROWS = 1;
@@ -41,6 +45,11 @@ export function App({ course, store, theme, initialScreen, notices = [] }: AppPr
   const [state, dispatch] = useReducer(appReducer, initialScreen, initialState);
   const screen = currentScreen(state);
   const scopes = scopesOf(screen);
+
+  useEffect(() => {
+    // Start loading the reader while the student looks at the home screen.
+    void loadReader();
+  }, []);
 
   useInput((input, key) => {
     const command = matchCommand(['global'], input, key);
@@ -99,17 +108,19 @@ export function App({ course, store, theme, initialScreen, notices = [] }: AppPr
           return <Text>{`Lesson ${screen.lessonId} does not exist; press Esc to go back.`}</Text>;
         }
         return (
-          <ReaderScreen
-            key={`${state.stack.length}:${screen.lessonId}:${screen.sectionId ?? ''}`}
-            course={course}
-            lesson={lesson}
-            store={store}
-            sectionId={screen.sectionId}
-            width={columns}
-            height={bodyHeight}
-            active={active}
-            onOpenLesson={switchLesson}
-          />
+          <Suspense fallback={<Loading label={`Opening lesson ${lesson.id}`} />}>
+            <ReaderScreen
+              key={`${state.stack.length}:${screen.lessonId}:${screen.sectionId ?? ''}`}
+              course={course}
+              lesson={lesson}
+              store={store}
+              sectionId={screen.sectionId}
+              width={columns}
+              height={bodyHeight}
+              active={active}
+              onOpenLesson={switchLesson}
+            />
+          </Suspense>
         );
       }
     }

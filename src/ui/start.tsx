@@ -27,6 +27,10 @@ export async function startTutor({ course, store, context, initialScreen }: Star
       stderr: context.stderr as NodeJS.WriteStream,
       exitOnCtrlC: false,
       patchConsole: false,
+      // Ink's default of 30 frames per second delays a keypress by up to 33 ms; 60 keeps scrolling under 20 ms.
+      maxFps: 60,
+      // Rewrite only the lines that changed, which keeps SSH sessions from flickering.
+      incrementalRendering: true,
     },
   );
   await instance.waitUntilExit();
