@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Key } from 'ink';
 import { describe, expect, test } from 'vitest';
 import { FOOTER_MAX_LINES, layoutFooter } from '../../src/ui/footer.js';
-import { footerHints, helpRows, KEYMAP, matchCommand } from '../../src/ui/keymap.js';
+import { footerHints, helpRows, KEYMAP, matchCommand, type KeyScope } from '../../src/ui/keymap.js';
 import { displayWidth } from '../../src/util/width.js';
 
 function key(overrides: Partial<Key> = {}): Key {
@@ -120,4 +122,15 @@ describe('layoutFooter', () => {
     expect(shown).toContain('quit');
     expect(shown).toContain('help');
   });
+});
+
+describe('README keys table', () => {
+  const readme = fs.readFileSync(path.resolve('README.md'), 'utf8');
+  const where: Partial<Record<KeyScope, string>> = { global: 'Everywhere', home: 'Lesson list', reader: 'Lesson reader' };
+
+  for (const binding of KEYMAP.filter((candidate) => where[candidate.scope] !== undefined)) {
+    test(`lists ${binding.command}`, () => {
+      expect(readme).toContain(`| ${where[binding.scope]} | \`${binding.label}\` | ${binding.description} |`);
+    });
+  }
 });
