@@ -56,7 +56,9 @@ def describe_machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None, help="run folder to use; it is deleted first (default: a temporary folder)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="run folder to use; it is deleted first (default: a temporary folder)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="number of complete pipeline runs (default: 1)")
     args = parser.parse_args()
 

@@ -32,7 +32,10 @@ def make_record(tmp_path: Path, name: str, question: str, answer: str, views: in
         "answer": answer,
         "images": paths,
         "messages": [
-            {"role": "user", "content": [*({"type": "image", "path": path} for path in paths), {"type": "text", "text": question}]},
+            {
+                "role": "user",
+                "content": [*({"type": "image", "path": path} for path in paths), {"type": "text", "text": question}],
+            },
             {"role": "assistant", "content": [{"type": "text", "text": answer}]},
         ],
     }
@@ -62,7 +65,12 @@ def test_counted_positions_are_a_suffix(processor, tmp_path: Path) -> None:
 
 def test_padding_and_image_tokens_masked(processor, tmp_path: Path) -> None:
     short = make_record(tmp_path, "s", "Heart?", "Normal.")
-    long = make_record(tmp_path, "l", "What are the findings in the lungs and pleura?", "Small left pleural effusion with adjacent atelectasis.")
+    long = make_record(
+        tmp_path,
+        "l",
+        "What are the findings in the lungs and pleura?",
+        "Small left pleural effusion with adjacent atelectasis.",
+    )
     batch = TrainingCollator(processor, image_size=None, images_per_sample=1, max_length=512)([short, long])
     ids = SpecialTokenIds.from_processor(processor)
     input_ids, labels, attention = batch["input_ids"], batch["labels"], batch["attention_mask"]

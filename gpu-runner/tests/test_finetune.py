@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -130,12 +129,16 @@ def remove_outputs(out: Path) -> None:
 def test_rerun_resumes_from_checkpoint(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
-    first = run_cli("finetune", "--out", str(out), "--smoke", "--max-steps", "2", "--save-steps", "2", "--eval-steps", "0")
+    first = run_cli(
+        "finetune", "--out", str(out), "--smoke", "--max-steps", "2", "--save-steps", "2", "--eval-steps", "0"
+    )
     assert first.returncode == 0, first.stderr
     assert (out / "finetune" / "checkpoints" / "checkpoint-2").is_dir()
     remove_outputs(out)
 
-    resumed = run_cli("finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0")
+    resumed = run_cli(
+        "finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0"
+    )
     assert resumed.returncode == 0, resumed.stderr
     messages = [event.get("message", "") for event in resumed.events if event["kind"] == "progress"]
     assert any(message.startswith("resuming from") and message.endswith("checkpoint-2") for message in messages)
@@ -146,7 +149,9 @@ def test_rerun_resumes_from_checkpoint(run_cli, tmp_path: Path) -> None:
     assert summary["resumed_from"].endswith("checkpoint-2")
 
     remove_outputs(out)
-    finished = run_cli("finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0")
+    finished = run_cli(
+        "finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0"
+    )
     assert finished.returncode == 0, finished.stderr
     assert not [event for event in finished.events if event["kind"] == "progress" and "loss" in event]
     assert (out / "finetune" / "adapter" / "adapter_model.safetensors").is_file()

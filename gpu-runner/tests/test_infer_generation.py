@@ -60,11 +60,18 @@ def pad_to(ids: list[int], length: int, pad_id: int) -> list[int]:
 
 def test_generation_decodes_new_tokens(processor, tmp_path: Path) -> None:
     tokenizer = processor.tokenizer
-    thinking = encode(processor, "<unused94>thought\nThe heart looks fine.<unused95>The heart size is normal.") + [tokenizer.eos_token_id]
+    thinking = encode(processor, "<unused94>thought\nThe heart looks fine.<unused95>The heart size is normal.") + [
+        tokenizer.eos_token_id
+    ]
     plain = encode(processor, "Lungs are clear.") + [tokenizer.convert_tokens_to_ids("<end_of_turn>")]
     length = max(len(thinking), len(plain))
-    model = ScriptedModel([pad_to(thinking, length, tokenizer.pad_token_id), pad_to(plain, length, tokenizer.pad_token_id)])
-    records = [make_record(tmp_path, "a", "Heart?"), make_record(tmp_path, "b", "What are the findings in the lungs and pleura?")]
+    model = ScriptedModel(
+        [pad_to(thinking, length, tokenizer.pad_token_id), pad_to(plain, length, tokenizer.pad_token_id)]
+    )
+    records = [
+        make_record(tmp_path, "a", "Heart?"),
+        make_record(tmp_path, "b", "What are the findings in the lungs and pleura?"),
+    ]
 
     answers = generate_answers(model, processor, records, image_size=None, images_per_sample=1, max_new_tokens=7)
 
@@ -76,7 +83,10 @@ def test_generation_decodes_new_tokens(processor, tmp_path: Path) -> None:
 def test_generation_pads_prompts_left(processor, tmp_path: Path) -> None:
     tokenizer = processor.tokenizer
     model = ScriptedModel([[tokenizer.eos_token_id], [tokenizer.eos_token_id]])
-    records = [make_record(tmp_path, "a", "Heart?"), make_record(tmp_path, "b", "What are the findings in the lungs and pleura?")]
+    records = [
+        make_record(tmp_path, "a", "Heart?"),
+        make_record(tmp_path, "b", "What are the findings in the lungs and pleura?"),
+    ]
 
     generate_answers(model, processor, records, image_size=None, images_per_sample=1)
 

@@ -38,7 +38,9 @@ def test_smoke_pipeline(run_cli, smoke_run: Path) -> None:
     assert summary["steps"] == 4
     assert summary["settings"]["lora"]["r"] == 16
 
-    inferred = run_cli("infer", "--out", out, "--smoke", "--samples", "6", "--batch-size", "3", "--max-new-tokens", "12")
+    inferred = run_cli(
+        "infer", "--out", out, "--smoke", "--samples", "6", "--batch-size", "3", "--max-new-tokens", "12"
+    )
     assert inferred.returncode == 0, inferred.stderr
     rows = read_jsonl(smoke_run / "infer" / "predictions.jsonl")
     assert len(rows) == 6
@@ -90,8 +92,16 @@ def test_infer_resumes_missing_answers(run_cli, smoke_run: Path) -> None:
 
 def test_evaluate_with_local_judge_counts_parse_failures(run_cli, smoke_run: Path) -> None:
     judged = run_cli(
-        "evaluate", "--out", str(smoke_run), "--smoke", "--metrics", "crimson",
-        "--judge-model", str(smoke_run / "smoke-model"), "--crimson-max-new-tokens", "8",
+        "evaluate",
+        "--out",
+        str(smoke_run),
+        "--smoke",
+        "--metrics",
+        "crimson",
+        "--judge-model",
+        str(smoke_run / "smoke-model"),
+        "--crimson-max-new-tokens",
+        "8",
     )
     assert judged.returncode == 0, judged.stderr
     scores = json.loads((smoke_run / "evaluate" / "scores.json").read_text())
@@ -112,8 +122,16 @@ def test_infer_without_adapter_fails(run_cli, tmp_path: Path) -> None:
 
 def test_evaluate_rejudges_changed_answer(run_cli, smoke_run: Path) -> None:
     arguments = (
-        "evaluate", "--out", str(smoke_run), "--smoke", "--metrics", "crimson",
-        "--judge-model", str(smoke_run / "smoke-model"), "--crimson-max-new-tokens", "8",
+        "evaluate",
+        "--out",
+        str(smoke_run),
+        "--smoke",
+        "--metrics",
+        "crimson",
+        "--judge-model",
+        str(smoke_run / "smoke-model"),
+        "--crimson-max-new-tokens",
+        "8",
     )
     unchanged = run_cli(*arguments)
     assert unchanged.returncode == 0

@@ -121,25 +121,33 @@ def test_green_prompt_contains_both_reports() -> None:
 
 
 def crimson_output(references, predictions, matched, false=(), missing=(), attributes=()) -> str:
-    return json.dumps({
-        "reference_findings": [
-            {"id": finding_id, "finding": f"finding {finding_id}", "clinical_significance": label}
-            for finding_id, label in references
-        ],
-        "predicted_findings": [
-            {"id": finding_id, "finding": f"finding {finding_id}", "clinical_significance": label}
-            for finding_id, label in predictions
-        ],
-        "matched_findings": [{"ref_id": ref_id, "pred_id": pred_id} for ref_id, pred_id in matched],
-        "errors": {
-            "false_findings": list(false),
-            "missing_findings": list(missing),
-            "attribute_errors": [
-                {"ref_id": ref_id, "pred_id": pred_id, "severity": severity, "error_types": types, "explanation": "differs"}
-                for ref_id, pred_id, severity, types in attributes
+    return json.dumps(
+        {
+            "reference_findings": [
+                {"id": finding_id, "finding": f"finding {finding_id}", "clinical_significance": label}
+                for finding_id, label in references
             ],
-        },
-    })
+            "predicted_findings": [
+                {"id": finding_id, "finding": f"finding {finding_id}", "clinical_significance": label}
+                for finding_id, label in predictions
+            ],
+            "matched_findings": [{"ref_id": ref_id, "pred_id": pred_id} for ref_id, pred_id in matched],
+            "errors": {
+                "false_findings": list(false),
+                "missing_findings": list(missing),
+                "attribute_errors": [
+                    {
+                        "ref_id": ref_id,
+                        "pred_id": pred_id,
+                        "severity": severity,
+                        "error_types": types,
+                        "explanation": "differs",
+                    }
+                    for ref_id, pred_id, severity, types in attributes
+                ],
+            },
+        }
+    )
 
 
 CRIMSON_CASES = {
@@ -169,7 +177,9 @@ CRIMSON_CASES = {
     # A negligible attribute error weighs 0, so R1 keeps full credit.
     "negligible_attribute_error": (
         crimson_output(
-            [("R1", "urgent")], [("P1", "urgent")], [("R1", "P1")],
+            [("R1", "urgent")],
+            [("P1", "urgent")],
+            [("R1", "P1")],
             attributes=[("R1", "P1", "negligible", ["location"])],
         ),
         1.0,
@@ -248,7 +258,15 @@ def test_crimson_prompt_without_guidelines() -> None:
 
 def rows_for(metric: str, model: str, scores: list[float | None]) -> list[dict]:
     return [
-        detail_row(f"s{index}", metric, model, score=score, errors={}, explanation="", parse_error=None if score is not None else "bad")
+        detail_row(
+            f"s{index}",
+            metric,
+            model,
+            score=score,
+            errors={},
+            explanation="",
+            parse_error=None if score is not None else "bad",
+        )
         for index, score in enumerate(scores)
     ]
 
@@ -277,8 +295,8 @@ def test_scores_document_shape() -> None:
 
 
 def test_details_row_from_green_output() -> None:
-    from gpu_runner.stages.evaluate import judge_specs, score_output
     from gpu_runner.cli import build_stage_parser
+    from gpu_runner.stages.evaluate import judge_specs, score_output
 
     spec = judge_specs(build_stage_parser("evaluate").parse_args([]))["green"]
     row = score_output(spec, "green", "s1", "base", GREEN_ONE_MISSING)
@@ -290,8 +308,8 @@ def test_details_row_from_green_output() -> None:
 
 
 def test_details_row_from_unparsable_output() -> None:
-    from gpu_runner.stages.evaluate import judge_specs, score_output
     from gpu_runner.cli import build_stage_parser
+    from gpu_runner.stages.evaluate import judge_specs, score_output
 
     spec = judge_specs(build_stage_parser("evaluate").parse_args([]))["crimson"]
     row = score_output(spec, "crimson", "s2", "finetuned", "Sorry, I cannot compare these reports.")

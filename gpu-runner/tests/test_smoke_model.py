@@ -34,7 +34,16 @@ def test_has_gemma3_special_tokens(tiny_dir: Path) -> None:
     from transformers import AutoProcessor
 
     tokenizer = AutoProcessor.from_pretrained(tiny_dir).tokenizer
-    for token in ("<bos>", "<eos>", "<pad>", "<start_of_turn>", "<end_of_turn>", "<start_of_image>", "<end_of_image>", "<image_soft_token>"):
+    for token in (
+        "<bos>",
+        "<eos>",
+        "<pad>",
+        "<start_of_turn>",
+        "<end_of_turn>",
+        "<start_of_image>",
+        "<end_of_image>",
+        "<image_soft_token>",
+    ):
         assert tokenizer.convert_tokens_to_ids(token) != tokenizer.unk_token_id, token
     assert tokenizer.pad_token_id == 0
     assert tokenizer.eos_token_id == 1

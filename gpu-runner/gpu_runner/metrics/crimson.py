@@ -152,7 +152,9 @@ def error_counts(evaluation: dict[str, Any]) -> dict[str, int]:
         "attribute_errors": len(attribute_errors),
     }
     for error_type in ATTRIBUTE_ERROR_TYPES:
-        counts[f"{error_type}_errors"] = sum(1 for error in attribute_errors if error_type in error.get("error_types", []))
+        counts[f"{error_type}_errors"] = sum(
+            1 for error in attribute_errors if error_type in error.get("error_types", [])
+        )
     return counts
 
 

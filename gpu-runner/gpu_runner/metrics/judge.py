@@ -48,7 +48,9 @@ class Judge:
         self.device = device
         self.add_special_tokens = add_special_tokens
         torch_dtype = getattr(torch, dtype)
-        self.tokenizer = from_hub(lambda: AutoTokenizer.from_pretrained(str(source), **(tokenizer_options or {})), str(source))
+        self.tokenizer = from_hub(
+            lambda: AutoTokenizer.from_pretrained(str(source), **(tokenizer_options or {})), str(source)
+        )
         if chat_template is not None:
             self.tokenizer.chat_template = chat_template
         if self.tokenizer.pad_token is None:
@@ -82,7 +84,9 @@ class Judge:
             inputs = self.tokenizer(
                 texts, return_tensors="pt", padding=True, add_special_tokens=self.add_special_tokens
             ).to(self.device)
-            limits: dict[str, Any] = {"max_new_tokens": max_new_tokens} if max_new_tokens else {"max_length": max_length}
+            limits: dict[str, Any] = (
+                {"max_new_tokens": max_new_tokens} if max_new_tokens else {"max_length": max_length}
+            )
             with torch.inference_mode():
                 generated = self.model.generate(
                     **inputs,

@@ -36,7 +36,9 @@ def generate_answers(
 
     tokenizer = processor.tokenizer
     texts = [
-        processor.apply_chat_template(prompt_messages(record, images_per_sample), tokenize=False, add_generation_prompt=True)
+        processor.apply_chat_template(
+            prompt_messages(record, images_per_sample), tokenize=False, add_generation_prompt=True
+        )
         for record in records
     ]
     images = [load_images(record, images_per_sample, image_size) for record in records]

@@ -152,9 +152,7 @@ def load_inference_model(source: str | Path, *, smoke: bool) -> Any:
         model = AutoModelForImageTextToText.from_pretrained(str(source), dtype=torch.float32)
     else:
         model = from_hub(
-            lambda: AutoModelForImageTextToText.from_pretrained(
-                str(source), dtype=torch.bfloat16, device_map={"": 0}
-            ),
+            lambda: AutoModelForImageTextToText.from_pretrained(str(source), dtype=torch.bfloat16, device_map={"": 0}),
             str(source),
         )
     model.eval()

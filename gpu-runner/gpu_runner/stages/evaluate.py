@@ -72,7 +72,9 @@ def judge_specs(args: argparse.Namespace) -> dict[str, JudgeSpec]:
         "crimson": JudgeSpec(
             model_id=args.crimson_model,
             dtype="bfloat16",
-            build_messages=lambda reference, candidate: crimson.chat_messages(crimson.make_prompt(reference, candidate)),
+            build_messages=lambda reference, candidate: crimson.chat_messages(
+                crimson.make_prompt(reference, candidate)
+            ),
             parse=crimson.parse_output,
             parse_errors=(crimson.CrimsonParseError,),
             max_new_tokens=args.crimson_max_new_tokens,
@@ -81,9 +83,21 @@ def judge_specs(args: argparse.Namespace) -> dict[str, JudgeSpec]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--metrics", default=",".join(METRICS), help=f"comma-separated metrics to compute (default: {','.join(METRICS)})")
-    parser.add_argument("--green-model", default=green.JUDGE_MODEL_ID, help=f"GREEN judge, Hub id or folder (default: {green.JUDGE_MODEL_ID})")
-    parser.add_argument("--crimson-model", default=crimson.JUDGE_MODEL_ID, help=f"CRIMSON judge, Hub id or folder (default: {crimson.JUDGE_MODEL_ID})")
+    parser.add_argument(
+        "--metrics",
+        default=",".join(METRICS),
+        help=f"comma-separated metrics to compute (default: {','.join(METRICS)})",
+    )
+    parser.add_argument(
+        "--green-model",
+        default=green.JUDGE_MODEL_ID,
+        help=f"GREEN judge, Hub id or folder (default: {green.JUDGE_MODEL_ID})",
+    )
+    parser.add_argument(
+        "--crimson-model",
+        default=crimson.JUDGE_MODEL_ID,
+        help=f"CRIMSON judge, Hub id or folder (default: {crimson.JUDGE_MODEL_ID})",
+    )
     parser.add_argument(
         "--judge-model",
         type=Path,
@@ -92,8 +106,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="local model folder used as the judge of every metric; with --smoke it runs on the CPU "
         "to exercise prompting and parsing (its scores mean nothing)",
     )
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"prompts per generate() call (default: {DEFAULT_BATCH_SIZE})")
-    parser.add_argument("--crimson-max-new-tokens", type=int, default=DEFAULT_CRIMSON_MAX_NEW_TOKENS, help=f"longest CRIMSON judge output in tokens (default: {DEFAULT_CRIMSON_MAX_NEW_TOKENS})")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=DEFAULT_BATCH_SIZE,
+        help=f"prompts per generate() call (default: {DEFAULT_BATCH_SIZE})",
+    )
+    parser.add_argument(
+        "--crimson-max-new-tokens",
+        type=int,
+        metavar="N",
+        default=DEFAULT_CRIMSON_MAX_NEW_TOKENS,
+        help=f"longest CRIMSON judge output in tokens (default: {DEFAULT_CRIMSON_MAX_NEW_TOKENS})",
+    )
 
 
 def parse_metric_list(value: str) -> list[str]:
@@ -124,11 +150,17 @@ def judged_inputs(predictions: list[dict[str, Any]], sources: dict[str, str]) ->
     """Return what the details depend on: each metric's judge and each answer's digest."""
     return {
         "judges": sources,
-        "answers": {f"{prediction['id']}|{model}": answer_digest(prediction, model) for prediction in predictions for model in MODEL_KEYS},
+        "answers": {
+            f"{prediction['id']}|{model}": answer_digest(prediction, model)
+            for prediction in predictions
+            for model in MODEL_KEYS
+        },
     }
 
 
-def reusable_rows(rows: list[dict[str, Any]], previous: dict[str, Any] | None, current: dict[str, Any]) -> list[dict[str, Any]]:
+def reusable_rows(
+    rows: list[dict[str, Any]], previous: dict[str, Any] | None, current: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Keep the detail rows whose answer and judge are unchanged since they were written."""
     if previous is None:
         return []
@@ -187,7 +219,9 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
         require_bf16_gpu()
         device = "cuda:0"
 
-    sources = {metric: str(args.judge_model) if args.judge_model is not None else specs[metric].model_id for metric in metrics}
+    sources = {
+        metric: str(args.judge_model) if args.judge_model is not None else specs[metric].model_id for metric in metrics
+    }
     inputs_path = paths.evaluate_dir / "inputs.json"
     previous_inputs = json.loads(inputs_path.read_text(encoding="utf-8")) if inputs_path.is_file() else None
     current_inputs = judged_inputs(predictions, sources)
@@ -260,7 +294,9 @@ def judge_metric(
         try:
             for start in range(0, len(pending), args.batch_size):
                 batch = pending[start : start + args.batch_size]
-                conversations = [spec.build_messages(prediction["reference"], prediction[model]) for prediction, model in batch]
+                conversations = [
+                    spec.build_messages(prediction["reference"], prediction[model]) for prediction, model in batch
+                ]
                 outputs = judge.generate(
                     conversations,
                     batch_size=args.batch_size,
@@ -281,5 +317,9 @@ def score_output(spec: JudgeSpec, metric: str, sample_id: str, model: str, outpu
     try:
         result = spec.parse(output)
     except spec.parse_errors as error:
-        return detail_row(sample_id, metric, model, score=None, errors={}, explanation=output.strip()[:2000], parse_error=str(error))
-    return detail_row(sample_id, metric, model, score=result.score, errors=result.error_counts, explanation=result.explanation)
+        return detail_row(
+            sample_id, metric, model, score=None, errors={}, explanation=output.strip()[:2000], parse_error=str(error)
+        )
+    return detail_row(
+        sample_id, metric, model, score=result.score, errors=result.error_counts, explanation=result.explanation
+    )

@@ -65,24 +65,134 @@ OOM_HINT = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})")
-    parser.add_argument("--epochs", type=float, default=DEFAULT_EPOCHS, help=f"training epochs, may be a fraction (default: {DEFAULT_EPOCHS})")
-    parser.add_argument("--max-steps", type=int, default=None, help=f"stop after this many optimizer steps; overrides --epochs (default: none, {SMOKE_MAX_STEPS} with --smoke)")
-    parser.add_argument("--batch-size", type=int, default=None, help=f"records per device per step (default: {DEFAULT_BATCH_SIZE}, {SMOKE_BATCH_SIZE} with --smoke)")
-    parser.add_argument("--grad-accum", type=int, default=None, help=f"gradient accumulation steps (default: {DEFAULT_GRAD_ACCUM}, {SMOKE_GRAD_ACCUM} with --smoke)")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})"
+    )
+    parser.add_argument(
+        "--epochs",
+        type=float,
+        default=DEFAULT_EPOCHS,
+        help=f"training epochs, may be a fraction (default: {DEFAULT_EPOCHS})",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"stop after this many optimizer steps; overrides --epochs (default: none, {SMOKE_MAX_STEPS} with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=None,
+        help=f"records per device per step (default: {DEFAULT_BATCH_SIZE}, {SMOKE_BATCH_SIZE} with --smoke)",
+    )
+    parser.add_argument(
+        "--grad-accum",
+        type=int,
+        metavar="N",
+        default=None,
+        help=f"gradient accumulation steps (default: {DEFAULT_GRAD_ACCUM}, {SMOKE_GRAD_ACCUM} with --smoke)",
+    )
     parser.add_argument("--lr", type=float, default=DEFAULT_LR, help=f"peak learning rate (default: {DEFAULT_LR})")
-    parser.add_argument("--image-size", type=int, default=None, help=f"resize images to this many pixels square before the processor (default: {DEFAULT_IMAGE_SIZE}, the tiny model's size with --smoke)")
-    parser.add_argument("--images-per-sample", type=int, default=DEFAULT_IMAGES_PER_SAMPLE, help=f"images per record, frontal first (default: {DEFAULT_IMAGES_PER_SAMPLE})")
-    parser.add_argument("--lora-r", type=int, default=DEFAULT_LORA_R, help=f"LoRA rank (default: {DEFAULT_LORA_R})")
-    parser.add_argument("--lora-alpha", type=int, default=DEFAULT_LORA_ALPHA, help=f"LoRA alpha; updates are scaled by alpha/r (default: {DEFAULT_LORA_ALPHA})")
-    parser.add_argument("--lora-dropout", type=float, default=DEFAULT_LORA_DROPOUT, help=f"dropout on the LoRA input (default: {DEFAULT_LORA_DROPOUT})")
-    parser.add_argument("--target-modules", default=DEFAULT_TARGET_MODULES, help=f"PEFT target modules, 'all-linear' or comma-separated names (default: {DEFAULT_TARGET_MODULES})")
-    parser.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH, help=f"longest sequence in tokens; longer records fail instead of being truncated (default: {DEFAULT_MAX_LENGTH})")
-    parser.add_argument("--eval-steps", type=int, default=None, help=f"evaluate the validation loss every this many steps, 0 to turn off (default: {DEFAULT_EVAL_STEPS}, {SMOKE_EVAL_STEPS} with --smoke)")
-    parser.add_argument("--eval-samples", type=int, default=None, help=f"validation records used for the loss, chosen with --seed (default: {DEFAULT_EVAL_SAMPLES}, {SMOKE_EVAL_SAMPLES} with --smoke)")
-    parser.add_argument("--save-steps", type=int, default=None, help=f"write a checkpoint every this many steps (default: {DEFAULT_SAVE_STEPS}, {SMOKE_SAVE_STEPS} with --smoke)")
-    parser.add_argument("--logging-steps", type=int, default=None, help=f"send a progress event every this many steps (default: {DEFAULT_LOGGING_STEPS}, {SMOKE_LOGGING_STEPS} with --smoke)")
-    parser.add_argument("--optim", default=None, help=f"transformers optimizer name, such as paged_adamw_8bit (default: {DEFAULT_OPTIM}, adamw_torch with --smoke)")
+    parser.add_argument(
+        "--image-size",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"resize images to this many pixels square before the processor (default: {DEFAULT_IMAGE_SIZE}, the tiny "
+            "model's size with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--images-per-sample",
+        type=int,
+        metavar="N",
+        default=DEFAULT_IMAGES_PER_SAMPLE,
+        help=f"images per record, frontal first (default: {DEFAULT_IMAGES_PER_SAMPLE})",
+    )
+    parser.add_argument(
+        "--lora-r", type=int, metavar="N", default=DEFAULT_LORA_R, help=f"LoRA rank (default: {DEFAULT_LORA_R})"
+    )
+    parser.add_argument(
+        "--lora-alpha",
+        type=int,
+        metavar="N",
+        default=DEFAULT_LORA_ALPHA,
+        help=f"LoRA alpha; updates are scaled by alpha/r (default: {DEFAULT_LORA_ALPHA})",
+    )
+    parser.add_argument(
+        "--lora-dropout",
+        type=float,
+        default=DEFAULT_LORA_DROPOUT,
+        help=f"dropout on the LoRA input (default: {DEFAULT_LORA_DROPOUT})",
+    )
+    parser.add_argument(
+        "--target-modules",
+        default=DEFAULT_TARGET_MODULES,
+        help=f"PEFT target modules, 'all-linear' or comma-separated names (default: {DEFAULT_TARGET_MODULES})",
+    )
+    parser.add_argument(
+        "--max-length",
+        type=int,
+        metavar="N",
+        default=DEFAULT_MAX_LENGTH,
+        help=(
+            "longest sequence in tokens; longer records fail instead of being truncated (default: "
+            f"{DEFAULT_MAX_LENGTH})"
+        ),
+    )
+    parser.add_argument(
+        "--eval-steps",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"evaluate the validation loss every this many steps, 0 to turn off (default: {DEFAULT_EVAL_STEPS}, "
+            f"{SMOKE_EVAL_STEPS} with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--eval-samples",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"validation records used for the loss, chosen with --seed (default: {DEFAULT_EVAL_SAMPLES}, "
+            f"{SMOKE_EVAL_SAMPLES} with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--save-steps",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"write a checkpoint every this many steps (default: {DEFAULT_SAVE_STEPS}, {SMOKE_SAVE_STEPS} with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--logging-steps",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"send a progress event every this many steps (default: {DEFAULT_LOGGING_STEPS}, {SMOKE_LOGGING_STEPS} "
+            "with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--optim",
+        default=None,
+        help=(
+            f"transformers optimizer name, such as paged_adamw_8bit (default: {DEFAULT_OPTIM}, adamw_torch with "
+            "--smoke)"
+        ),
+    )
 
 
 def resolve_defaults(args: argparse.Namespace) -> None:
@@ -181,12 +291,17 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     prepare_hint = "Run the prepare stage first (with the same --out" + (" and --smoke)." if args.smoke else ").")
     train_records = read_records(paths.train_jsonl, stage_hint=prepare_hint)
     validation_records = read_records(paths.validation_jsonl, stage_hint=prepare_hint)
-    eval_records = random.Random(args.seed).sample(
-        validation_records, min(args.eval_samples, len(validation_records))
-    ) if args.eval_steps else []
+    eval_records = (
+        random.Random(args.seed).sample(validation_records, min(args.eval_samples, len(validation_records)))
+        if args.eval_steps
+        else []
+    )
 
     total = planned_steps(args, len(train_records))
-    events.start(f"fine-tuning {'the tiny smoke model' if args.smoke else args.model} on {len(train_records)} records", total=total)
+    events.start(
+        f"fine-tuning {'the tiny smoke model' if args.smoke else args.model} on {len(train_records)} records",
+        total=total,
+    )
     summary = train(args, paths, events, train_records, eval_records)
 
     atomic.write_json(paths.train_summary, summary)
@@ -288,7 +403,9 @@ def train(
             train_loss = last_logged(trainer, "train_loss") or last_logged(trainer, "loss")
         else:
             if checkpoint:
-                events.progress(checkpoint_step(checkpoint), total_steps, message=f"resuming from {checkpoint}", unit="steps")
+                events.progress(
+                    checkpoint_step(checkpoint), total_steps, message=f"resuming from {checkpoint}", unit="steps"
+                )
             train_loss = trainer.train(resume_from_checkpoint=checkpoint).training_loss
         eval_loss = final_eval_loss(trainer) if eval_records else None
 

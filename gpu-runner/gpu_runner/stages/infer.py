@@ -32,13 +32,29 @@ DEFAULT_IMAGE_SIZE = 896
 MODEL_KEYS = ("base", "finetuned")
 SETTINGS_NAME = "settings.json"
 
-OOM_HINT = "Lower --batch-size (for example to 4 or 2) and check with nvidia-smi that no other process holds GPU memory."
+OOM_HINT = (
+    "Lower --batch-size (for example to 4 or 2) and check with nvidia-smi that no other process holds GPU memory."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})")
-    parser.add_argument("--adapter", type=Path, default=None, metavar="DIR", help="LoRA adapter folder (default: finetune/adapter in --out)")
-    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLE_SIZE, help=f"validation records to answer (default: {DEFAULT_SAMPLE_SIZE})")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})"
+    )
+    parser.add_argument(
+        "--adapter",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="LoRA adapter folder (default: finetune/adapter in --out)",
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        metavar="N",
+        default=DEFAULT_SAMPLE_SIZE,
+        help=f"validation records to answer (default: {DEFAULT_SAMPLE_SIZE})",
+    )
     parser.add_argument(
         "--sample",
         choices=SAMPLE_MODES,
@@ -46,10 +62,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how records are chosen: 'seeded' draws normal and abnormal findings half and half with --seed, "
         "'first' takes the first rows as the course does (default: seeded)",
     )
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"records per generate() call (default: {DEFAULT_BATCH_SIZE})")
-    parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS, help=f"longest answer in tokens (default: {DEFAULT_MAX_NEW_TOKENS})")
-    parser.add_argument("--image-size", type=int, default=None, help=f"resize images to this many pixels square before the processor (default: {DEFAULT_IMAGE_SIZE}, the tiny model's size with --smoke)")
-    parser.add_argument("--images-per-sample", type=int, default=1, help="images per record, frontal first (default: 1)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=DEFAULT_BATCH_SIZE,
+        help=f"records per generate() call (default: {DEFAULT_BATCH_SIZE})",
+    )
+    parser.add_argument(
+        "--max-new-tokens",
+        type=int,
+        metavar="N",
+        default=DEFAULT_MAX_NEW_TOKENS,
+        help=f"longest answer in tokens (default: {DEFAULT_MAX_NEW_TOKENS})",
+    )
+    parser.add_argument(
+        "--image-size",
+        type=int,
+        metavar="N",
+        default=None,
+        help=(
+            f"resize images to this many pixels square before the processor (default: {DEFAULT_IMAGE_SIZE}, the tiny "
+            "model's size with --smoke)"
+        ),
+    )
+    parser.add_argument(
+        "--images-per-sample", type=int, metavar="N", default=1, help="images per record, frontal first (default: 1)"
+    )
 
 
 def resolve_image_size(args: argparse.Namespace) -> int:
@@ -74,7 +113,9 @@ def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def prediction_row(record: Record, images_per_sample: int, previous: dict[str, Any] | None, stale: set[str]) -> dict[str, Any]:
+def prediction_row(
+    record: Record, images_per_sample: int, previous: dict[str, Any] | None, stale: set[str]
+) -> dict[str, Any]:
     """Build the output row of a record, keeping the previous answers that are still valid."""
     row = {
         "id": record["id"],
@@ -140,7 +181,9 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
         require_bf16_gpu()
 
     prepare_hint = "Run the prepare stage first (with the same --out" + (" and --smoke)." if args.smoke else ").")
-    records = select_sample(read_records(paths.validation_jsonl, stage_hint=prepare_hint), args.samples, args.sample, args.seed)
+    records = select_sample(
+        read_records(paths.validation_jsonl, stage_hint=prepare_hint), args.samples, args.sample, args.seed
+    )
 
     settings = generation_settings(args, adapter_dir, resolve_image_size(args))
     settings_path = paths.infer_dir / SETTINGS_NAME
@@ -153,7 +196,10 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     total = len(rows) * len(MODEL_KEYS)
     done = total - sum(len(indexes) for indexes in pending.values())
 
-    events.start(f"answering {len(rows)} validation records ({args.sample} sample) with the base and fine-tuned model", total=total)
+    events.start(
+        f"answering {len(rows)} validation records ({args.sample} sample) with the base and fine-tuned model",
+        total=total,
+    )
     if done == total:
         atomic.write_jsonl(paths.predictions, rows)
         events.artifact(paths.predictions, "predictions")
