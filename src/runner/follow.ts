@@ -17,27 +17,25 @@ export type Frame =
   | { type: 'missing' }
   | { type: 'heartbeat' };
 
-/** Incremental parser of the follower's frames; chunks may cut a header or a payload anywhere. */
+/**
+ * Incremental parser of the follower's frames; chunks may cut a header or a payload anywhere. Payload bytes
+ * are passed on as they arrive, in pieces, so that a large frame never sits in memory whole.
+ */
 export class FrameReader {
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #payload: { type: 'log' | 'events'; remaining: number; parts: Buffer[] } | undefined;
+  #header: Buffer[] = [];
+  #payload: { type: 'log' | 'events'; remaining: number } | undefined;
 
   push(chunk: Buffer): Frame[] {
     const frames: Frame[] = [];
-    let data = this.#pendingBytes > 0 ? Buffer.concat([...this.#pending, chunk]) : chunk;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    let data = chunk;
 
     while (data.length > 0) {
       if (this.#payload) {
         const take = Math.min(this.#payload.remaining, data.length);
-        this.#payload.parts.push(data.subarray(0, take));
+        frames.push({ type: this.#payload.type, data: data.subarray(0, take) });
         this.#payload.remaining -= take;
         data = data.subarray(take);
         if (this.#payload.remaining === 0) {
-          const payload = this.#payload.parts.length === 1 ? this.#payload.parts[0]! : Buffer.concat(this.#payload.parts);
-          frames.push({ type: this.#payload.type, data: payload });
           this.#payload = undefined;
         }
         continue;
@@ -45,13 +43,13 @@ export class FrameReader {
 
       const newline = data.indexOf(0x0a);
       if (newline < 0) {
-        this.#pending = [data];
-        this.#pendingBytes = data.length;
+        this.#header.push(data);
         break;
       }
-      const header = data.subarray(0, newline).toString('latin1');
+      const header = Buffer.concat([...this.#header, data.subarray(0, newline)]).toString('latin1');
+      this.#header = [];
       data = data.subarray(newline + 1);
-      const frame = this.#header(header);
+      const frame = this.#parseHeader(header);
       if (frame) {
         frames.push(frame);
       }
@@ -59,7 +57,7 @@ export class FrameReader {
     return frames;
   }
 
-  #header(header: string): Frame | undefined {
+  #parseHeader(header: string): Frame | undefined {
     const [tag, first, second] = header.trim().split(' ');
     switch (tag) {
       case 'L':
@@ -68,11 +66,9 @@ export class FrameReader {
         if (!Number.isInteger(count) || count < 0) {
           throw new Error(`invalid frame header from the follower: ${JSON.stringify(header)}`);
         }
-        const type = tag === 'L' ? 'log' : 'events';
-        if (count === 0) {
-          return { type, data: Buffer.alloc(0) };
+        if (count > 0) {
+          this.#payload = { type: tag === 'L' ? 'log' : 'events', remaining: count };
         }
-        this.#payload = { type, remaining: count, parts: [] };
         return undefined;
       }
       case 'X':

@@ -15,9 +15,12 @@ const TAB_STOP = 8;
 const ESCAPE_SEQUENCE =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u001b\[?[0-?]*[ -/]*$|\u009b[0-?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
+/** Any C0 or C1 control character: a line without one needs no cleaning, which is the common case. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** Removes terminal escape sequences and control characters, and expands tabs. */
 export function sanitizeLine(raw: string, maxChars = DEFAULT_MAX_LINE_CHARS): string {
-  let line = raw.replace(ESCAPE_SEQUENCE, '');
+  let line = CONTROL_CHARACTER.test(raw) ? raw.replace(ESCAPE_SEQUENCE, '') : raw;
   if (line.includes('\t')) {
     line = expandTabs(line);
   }

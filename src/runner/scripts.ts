@@ -135,9 +135,11 @@ echo "run_dir $run_dir"
 }
 
 /** Seconds between two looks at the run files while following; also the heartbeat period in ticks. */
-const FOLLOW_INTERVAL = '0.2';
-const HEARTBEAT_TICKS = 25;
-const GROUP_CHECK_TICKS = 5;
+const FOLLOW_INTERVAL = '0.1';
+const HEARTBEAT_TICKS = 50;
+const GROUP_CHECK_TICKS = 10;
+/** Largest frame the follower sends at once, so that a long backlog arrives in steady pieces. */
+const MAX_FRAME_BYTES = 262_144;
 
 /**
  * Builds the follower: it sends the log and events files from offset 0 and then what is appended, as
@@ -156,22 +158,27 @@ cd "$run_dir" || { echo N; exit 0; }
 log_offset=0
 events_offset=0
 tick=0
+# Sends what $2 holds beyond the offset in variable $3, at most ${MAX_FRAME_BYTES} bytes, and sets behind=1
+# when more is left, so that the loop goes on without sleeping and log and events stay interleaved.
 send() {
   size=$(wc -c < "$2" 2>/dev/null || echo 0)
   size=$((size + 0))
   eval "offset=\$$3"
   if [ "$size" -gt "$offset" ]; then
     count=$((size - offset))
+    if [ "$count" -gt ${MAX_FRAME_BYTES} ]; then count=${MAX_FRAME_BYTES}; behind=1; fi
     echo "$1 $count"
     tail -c +$((offset + 1)) "$2" | head -c "$count"
-    eval "$3=$size"
+    eval "$3=$((offset + count))"
   fi
 }
 while :; do
   ended=0
+  behind=0
   [ -f exit_code ] && ended=1
   send L log log_offset
   send E events.jsonl events_offset
+  [ "$behind" = 1 ] && continue
   if [ "$ended" = 1 ]; then
     cancelled=0
     [ -f cancel_requested ] && cancelled=1
@@ -183,8 +190,12 @@ while :; do
   if [ $((tick % ${GROUP_CHECK_TICKS})) = 0 ]; then
     group_id=$(cat pgid 2>/dev/null || echo 0)
     if [ -z "$(group_pids)" ] && [ ! -f exit_code ]; then
-      send L log log_offset
-      send E events.jsonl events_offset
+      behind=1
+      while [ "$behind" = 1 ]; do
+        behind=0
+        send L log log_offset
+        send E events.jsonl events_offset
+      done
       echo "Z lost"
       exit 0
     fi

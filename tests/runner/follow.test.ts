@@ -3,15 +3,29 @@ import { FollowDecoder, FrameReader } from '../../src/runner/follow.js';
 
 describe('FrameReader', () => {
   it('reads frames cut at every byte', () => {
-    const stream = Buffer.from('L 6\nab\ncd\nE 0\nH\nL 3\n\u00e9\nX 0 0\n');
+    const stream = Buffer.from('L 6\nab\ncd\nE 0\nH\nE 3\n\u00e9\nX 0 0\n');
     const reader = new FrameReader();
 
     const frames = [...stream].flatMap((byte) => reader.push(Buffer.from([byte])));
+    const joined = (type: string): string =>
+      Buffer.concat(frames.flatMap((frame) => (frame.type === type && 'data' in frame ? [frame.data] : []))).toString();
 
-    expect(frames.map((frame) => frame.type)).toEqual(['log', 'events', 'heartbeat', 'log', 'exit']);
-    expect(frames[0]).toEqual({ type: 'log', data: Buffer.from('ab\ncd\n') });
-    expect(frames[3]).toEqual({ type: 'log', data: Buffer.from('\u00e9\n') });
-    expect(frames[4]).toEqual({ type: 'exit', exitCode: 0, cancelled: false });
+    expect(joined('log')).toBe('ab\ncd\n');
+    expect(joined('events')).toBe('\u00e9\n');
+    expect(frames.filter((frame) => frame.type !== 'log' && frame.type !== 'events')).toEqual([
+      { type: 'heartbeat' },
+      { type: 'exit', exitCode: 0, cancelled: false },
+    ]);
+  });
+
+  it('passes a large payload on in the pieces it arrives in', () => {
+    const reader = new FrameReader();
+
+    const first = reader.push(Buffer.from(`L 10\nabcd`));
+    const second = reader.push(Buffer.from('efghij' + 'R\n'));
+
+    expect(first).toEqual([{ type: 'log', data: Buffer.from('abcd') }]);
+    expect(second).toEqual([{ type: 'log', data: Buffer.from('efghij') }, { type: 'running' }]);
   });
 
   it('rejects an unknown header', () => {

@@ -7,8 +7,12 @@ import type { RunState } from '../../runner/state.js';
 
 /** Renders per second the view aims at, as the interval between two snapshots. */
 export const RENDER_INTERVAL_MS = 100;
-/** Finished lines printed per frame at most; beyond it the oldest of the frame are skipped and counted. */
-export const MAX_LINES_PER_FRAME = 200;
+/**
+ * Finished lines printed per frame at most; beyond it the oldest of the frame are skipped and counted.
+ * Ink 6 keeps every line printed through <Static> in memory (`fullStaticOutput` in ink/build/ink.js), so this
+ * limit, times the render rate, bounds how fast that grows: 500 lines/s at most, more than anyone reads.
+ */
+export const MAX_LINES_PER_FRAME = 50;
 const MAX_WARNINGS = 3;
 
 export interface ProgressView {
@@ -81,9 +85,14 @@ export class LiveStore {
   }
 
   addLines(lines: readonly string[]): void {
-    for (const text of lines) {
+    // Lines that cannot be shown in the next frame are only counted, so that a burst allocates nothing per line.
+    const keep = Math.min(lines.length, this.maxLinesPerFrame);
+    const dropped = lines.length - keep;
+    this.#skipped += dropped;
+    this.#lineNumber += dropped;
+    for (let index = dropped; index < lines.length; index += 1) {
       this.#lineNumber += 1;
-      this.#pending.push({ number: this.#lineNumber, text });
+      this.#pending.push({ number: this.#lineNumber, text: lines[index]! });
     }
     // Trim in batches, so that a burst costs one splice rather than one shift per line.
     if (this.#pending.length > this.maxLinesPerFrame * 2) {
