@@ -1,10 +1,12 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import React, { lazy, Suspense, useCallback, useEffect, useReducer } from 'react';
 import type { CourseContent } from '../lessons/load.js';
+import { continueTarget } from '../lessons/progress.js';
 import type { ProgressStore } from '../progress/store.js';
 import type { Theme } from '../util/theme.js';
 import { Footer, FOOTER_MAX_LINES } from './footer.js';
 import { HelpOverlay } from './help-overlay.js';
+import { HOME_ACTIONS, type HomeAction } from './home-actions.js';
 import { HomeScreen } from './home.js';
 import { footerHints, matchCommand, type Command, type KeyScope } from './keymap.js';
 import { Loading } from './loading.js';
@@ -20,6 +22,8 @@ export interface AppProps {
   initialScreen?: Screen;
   /** Messages for the home screen, such as the progress store's warnings. */
   notices?: string[];
+  /** Entries under the lessons on the home screen; defaults to HOME_ACTIONS. */
+  homeActions?: readonly HomeAction[];
 }
 
 // The reader pulls in marked and marked-terminal; loading it after the first frame keeps start-up short.
@@ -39,7 +43,7 @@ function scopesOf(screen: Screen): KeyScope[] {
 }
 
 /** Root of the tutor: holds the screen stack, routes global keys and lays out screen, help and footer. */
-export function App({ course, store, theme, initialScreen, notices = [] }: AppProps): React.JSX.Element {
+export function App({ course, store, theme, initialScreen, notices = [], homeActions = HOME_ACTIONS }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(appReducer, initialScreen, initialState);
@@ -77,6 +81,9 @@ export function App({ course, store, theme, initialScreen, notices = [] }: AppPr
   const bodyHeight = Math.max(4, rows - FOOTER_MAX_LINES - SPARE_ROWS);
   const active = !state.helpOpen;
   const hidden: Command[] = state.stack.length > 1 ? [] : ['back'];
+  if (screen.kind === 'home' && !continueTarget(store, course.lessons)) {
+    hidden.push('home.continue');
+  }
   if (screen.kind === 'reader' && !course.lessons.find((lesson) => lesson.id === screen.lessonId)?.stage) {
     hidden.push('reader.handsOn');
   }
@@ -100,6 +107,8 @@ export function App({ course, store, theme, initialScreen, notices = [] }: AppPr
             height={bodyHeight}
             active={active}
             onOpenLesson={(lessonId) => openLesson(lessonId)}
+            actions={homeActions}
+            onOpenAction={(action) => dispatch({ type: 'open', screen: action.screen })}
           />
         );
       case 'reader': {

@@ -5,6 +5,7 @@ import { continueTarget, lessonStatus, readCount } from '../lessons/progress.js'
 import type { Lesson } from '../lessons/schema.js';
 import type { ProgressStore } from '../progress/store.js';
 import { isNarrow, truncate, wrapLine } from '../util/width.js';
+import type { HomeAction } from './home-actions.js';
 import { matchCommand } from './keymap.js';
 import { progressBar, STATUS_LABELS } from './lesson-labels.js';
 import { Styled, useTheme } from './theme.js';
@@ -19,6 +20,9 @@ export interface HomeProps {
   /** False while an overlay has the keyboard. */
   active: boolean;
   onOpenLesson: (lessonId: string) => void;
+  /** Entries listed after the lessons. */
+  actions: readonly HomeAction[];
+  onOpenAction: (action: HomeAction) => void;
 }
 
 /** Rows the home screen uses above the lesson list, not counting notices. */
@@ -28,7 +32,7 @@ const HEADER_ROWS = 4;
 const MAX_NOTICE_ROWS = 6;
 
 /** The eight lessons with their status, overall progress and "continue where you left off". */
-export function HomeScreen({ lessons, store, notices, width, height, active, onOpenLesson }: HomeProps): React.JSX.Element {
+export function HomeScreen({ lessons, store, notices, width, height, active, onOpenLesson, actions, onOpenAction }: HomeProps): React.JSX.Element {
   const theme = useTheme();
   const target = continueTarget(store, lessons);
   const done = readCount(store, lessons);
@@ -42,9 +46,9 @@ export function HomeScreen({ lessons, store, notices, width, height, active, onO
         // Two columns go to the selection indicator.
         const label = truncate(`${lesson.id} ${status.glyph} ${status.word.padEnd(7)} ${lesson.title}${minutes}`, width - 2);
         return { key: lesson.id, label, value: lesson.id };
-      }),
+      }).concat(actions.map((action) => ({ key: action.key, label: truncate(action.label, width - 2), value: action.key }))),
     // The store mutates in place; `done` and `target` change whenever a status does.
-    [lessons, store, narrow, width, done, target?.lesson.id],
+    [lessons, store, narrow, width, done, target?.lesson.id, actions],
   );
 
   useInput(
@@ -88,7 +92,14 @@ export function HomeScreen({ lessons, store, notices, width, height, active, onO
             {label}
           </Text>
         )}
-        onSelect={(item) => onOpenLesson(item.value)}
+        onSelect={(item) => {
+          const action = actions.find((candidate) => candidate.key === item.value);
+          if (action) {
+            onOpenAction(action);
+          } else {
+            onOpenLesson(item.value);
+          }
+        }}
       />
     </Box>
   );

@@ -3,6 +3,7 @@ import React from 'react';
 import { loadCourse } from '../../src/lessons/load.js';
 import { ProgressStore } from '../../src/progress/store.js';
 import { App } from '../../src/ui/app.js';
+import type { HomeAction } from '../../src/ui/home-actions.js';
 import type { Screen } from '../../src/ui/state.js';
 import { createTheme } from '../../src/util/theme.js';
 import { displayWidth } from '../../src/util/width.js';
@@ -22,10 +23,24 @@ afterEach(() => {
   config.cleanup();
 });
 
-function start(options: { columns?: number; rows?: number; initialScreen?: Screen; color?: boolean } = {}): { harness: Harness; store: ProgressStore } {
+interface StartOptions {
+  columns?: number;
+  rows?: number;
+  initialScreen?: Screen;
+  color?: boolean;
+  homeActions?: HomeAction[];
+}
+
+function start(options: StartOptions = {}): { harness: Harness; store: ProgressStore } {
   const store = ProgressStore.open({ cwd: config.dir });
   harness = renderWithSize(
-    <App course={course} store={store} theme={createTheme(options.color ?? false)} initialScreen={options.initialScreen} />,
+    <App
+      course={course}
+      store={store}
+      theme={createTheme(options.color ?? false)}
+      initialScreen={options.initialScreen}
+      homeActions={options.homeActions}
+    />,
     options.columns ?? 80,
     options.rows ?? 24,
   );
@@ -65,6 +80,9 @@ describe('home screen', () => {
     expect(frame).toContain('q quit');
     expect(frame).toContain('? help');
     expect(frame).toContain('Enter open');
+    // Nothing to continue yet, and nothing to go back to.
+    expect(frame).not.toContain('c continue');
+    expect(frame).not.toContain('Esc back');
   });
 
   test('offers to continue the last lesson', async () => {
@@ -81,6 +99,23 @@ describe('home screen', () => {
     await harness.press('c');
     const reader = await harness.waitFor((text) => text.includes('Lesson 04 · Fine-tuning'), 'lesson 04 in the reader');
     expect(reader).toContain('lines 13-');
+  });
+
+  test('home action opens its screen', async () => {
+    const { harness } = start({ homeActions: [{ key: 'gqa', label: 'Jump to grouped-query attention', screen: { kind: 'reader', lessonId: '02', sectionId: 'gqa' } }] });
+    await harness.waitFor((text) => text.includes('Jump to grouped-query attention'), 'the action entry');
+
+    // ink-select-input reads its selection from the last render, so each move waits for its frame.
+    for (const lesson of course.lessons.slice(1)) {
+      await harness.press(KEYS.down);
+      await harness.waitFor((text) => text.includes(`› ${lesson.id}`), `lesson ${lesson.id} selected`);
+    }
+    await harness.press(KEYS.down);
+    await harness.waitFor((text) => text.includes('› Jump to'), 'the action selected');
+    await harness.press(KEYS.enter);
+
+    const frame = await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02 at a section');
+    expect(frame).not.toContain('lines 1-');
   });
 
   test('fits 80x24 and 60x24', async () => {
