@@ -56,9 +56,9 @@ export function registerLessonsCommands(program: Command, context: CliContext): 
         return;
       }
 
-      const what = lesson ? `the progress of lesson ${lesson.id} (${lesson.title})` : `the progress of all ${course.lessons.length} lessons`;
+      const subject = lesson ? `the progress of lesson ${lesson.id} (${lesson.title})` : `the progress of all ${course.lessons.length} lessons`;
       if (!options.yes) {
-        const answer = await ask(context, `Reset ${what}? Quiz history is kept. [y/N] `);
+        const answer = await ask(context, `Reset ${subject}? Quiz history is kept. [y/N] `);
         if (answer === undefined) {
           context.stderr.write('No answer on stdin; nothing was reset. Run `mllm-course reset --yes` to reset without asking.\n');
           context.exitCode = 1;
@@ -72,7 +72,7 @@ export function registerLessonsCommands(program: Command, context: CliContext): 
 
       resetLessons(store, lesson?.id);
       reportWarnings(context, store);
-      context.stdout.write(`Reset ${what}.\n`);
+      context.stdout.write(`Reset ${subject}.\n`);
     });
 }
 
@@ -116,7 +116,7 @@ function reportUnknownLesson(context: CliContext, course: CourseContent, key: st
   context.exitCode = 2;
 }
 
-/** The outline: one line per lesson with its status, then overall progress and where to continue. */
+/** Builds the outline: one line per lesson with its status, then overall progress and where to continue. */
 export function outlineLines(course: CourseContent, store: ProgressStore, context: CliContext): string[] {
   const width = usableColumns(context.mode.columns);
   const theme = createTheme(context.mode.color);

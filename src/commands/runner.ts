@@ -96,7 +96,7 @@ async function followPlain(context: CliContext, runner: Runner, runId: string, o
   const printEvent = (event: StageEvent): void => {
     if (event.kind === 'progress') {
       const now = Date.now();
-      if (now - lastProgressAt < PLAIN_PROGRESS_INTERVAL_MS && event.step < event.total) {
+      if (now - lastProgressAt < PLAIN_PROGRESS_INTERVAL_MS && (event.total === null || event.step < event.total)) {
         return;
       }
       lastProgressAt = now;

@@ -4,7 +4,7 @@ import type { Lesson } from './schema.js';
 
 export type LessonStatus = 'read' | 'started' | 'new';
 
-/** Where "continue where you left off" leads: a lesson and the first visible line to restore. */
+/** Target of "continue where you left off": a lesson and the first visible line to restore. */
 export interface ContinueTarget {
   lesson: Lesson;
   position: number;
@@ -54,7 +54,7 @@ export function savePosition(store: ProgressStore, lessonId: string, position: n
 }
 
 /**
- * The lesson to continue: the last one opened at its saved line while it is unread, otherwise the
+ * Finds the lesson to continue: the last one opened at its saved line while it is unread, otherwise the
  * first unread lesson after it (wrapping to the start). Undefined when nothing was opened yet or
  * every lesson is read.
  */

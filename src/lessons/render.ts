@@ -95,7 +95,7 @@ export function renderMarkdown(markdown: string, options: RenderOptions): string
   return lines;
 }
 
-/** The hands-on facts of a lesson's stage as plain lines, or an empty list for lessons without one. */
+/** Lists the hands-on facts of a lesson's stage as lines, or nothing for lessons without a stage. */
 export function renderHandsOn(lesson: Lesson, options: RenderOptions): string[] {
   if (!lesson.stage) {
     return [];
@@ -115,7 +115,7 @@ export function renderHandsOn(lesson: Lesson, options: RenderOptions): string[] 
   return wrapLines(lines, width);
 }
 
-/** Text of a diagram for this width: the art when it fits, otherwise the text alternative. */
+/** Renders a diagram for this width: the art when it fits, otherwise the text alternative. */
 export function renderDiagram(diagrams: Map<string, Diagram>, id: string, width: number, theme: Theme): string[] {
   const diagram = diagrams.get(id);
   if (!diagram) {
@@ -198,13 +198,13 @@ function createMarked(width: number, theme: Theme): Marked {
         }
         return false;
       },
-      // Plain `text (url)`: marked-terminal emits OSC 8 hyperlinks, which width measuring does not see.
+      // Links print as `text (url)`, because marked-terminal's OSC 8 hyperlinks hide the address from width measuring.
       link(token) {
         const label = this.parser.parseInline(token.tokens);
         const plainLabel = stripAnsi(label);
         return plainLabel === token.href ? theme.paint('accent', token.href) : `${label} (${theme.paint('accent', token.href)})`;
       },
-      // Code blocks without syntax colouring, which would ignore the theme; wrapping happens later.
+      // Code blocks skip cli-highlight, whose colours ignore the theme. Long lines are wrapped later with the rest.
       code(token) {
         const body = token.text
           .split('\n')

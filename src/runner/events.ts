@@ -24,7 +24,8 @@ export interface StartEvent extends EventBase {
 export interface ProgressEvent extends EventBase {
   kind: 'progress';
   step: number;
-  total: number;
+  /** null while the stage does not know the total yet. */
+  total: number | null;
   /** null when the stage sent NaN or infinity (listed in `nonfinite`). */
   loss?: number | null;
   lr?: number | null;
@@ -137,8 +138,8 @@ export function toStageEvent(fields: Fields): StageEvent | undefined {
     case 'progress': {
       const step = finiteOrNull(fields, 'step');
       const total = finiteOrNull(fields, 'total');
-      if (typeof step !== 'number' || typeof total !== 'number') {
-        throw new Error('progress event without a numeric step and total');
+      if (typeof step !== 'number' || total === undefined) {
+        throw new Error('progress event without a numeric step, or without a total (a number or null)');
       }
       return withOptional<ProgressEvent>({ ...base, kind: 'progress', step, total }, {
         loss: finiteOrNull(fields, 'loss'),

@@ -57,7 +57,7 @@ export function formatEvent(event: StageEvent): string {
     case 'start':
       return `[${event.stage}] start: ${event.message}`;
     case 'progress':
-      return `[${event.stage}] step ${event.step}/${event.total}  loss ${number(event.loss, 4)}  lr ${event.lr === undefined ? '-' : event.lr === null ? 'NaN' : event.lr.toExponential(2)}  ETA ${formatDuration(event.etaS)}${event.message ? `  ${event.message}` : ''}`;
+      return `[${event.stage}] ${event.unit && event.unit !== 'steps' ? event.unit : 'step'} ${event.step}${event.total === null ? '' : `/${event.total}`}  loss ${number(event.loss, 4)}  lr ${event.lr === undefined ? '-' : event.lr === null ? 'NaN' : event.lr.toExponential(2)}  ETA ${formatDuration(event.etaS)}${event.message ? `  ${event.message}` : ''}`;
     case 'metric':
       return `[${event.stage}] metric ${event.name}${event.model ? ` (${event.model})` : ''}: ${number(event.value, 4)}`;
     case 'artifact':

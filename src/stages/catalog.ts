@@ -1,6 +1,6 @@
 import type { StageId } from '../lessons/schema.js';
 
-/** What a hands-on stage needs and does; shown in the lessons' hands-on panels and by the runner. */
+/** Facts about a hands-on stage, shown in the lessons' hands-on panels and by the runner. */
 export interface StageInfo {
   id: StageId;
   title: string;
@@ -11,7 +11,7 @@ export interface StageInfo {
   /** Minutes the course states for one full run on a recommended GPU; an estimate, not a limit. */
   minutes: number;
   hardware: string;
-  /** What the stage fetches from the Hugging Face Hub, with sizes; empty when it fetches nothing. */
+  /** Hugging Face Hub repositories the stage fetches, with sizes; empty when it fetches nothing. */
   downloads: string[];
   /** Hub repositories whose terms the user must accept before the stage can download them. */
   gatedRepos: string[];
@@ -73,7 +73,7 @@ export const STAGES: readonly StageInfo[] = [
   },
 ];
 
-/** The command a student types to run a stage. */
+/** Returns the command a student types to run a stage. */
 export function stageCommand(id: StageId): string {
   return `mllm-course run ${id}`;
 }

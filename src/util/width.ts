@@ -5,7 +5,7 @@ import wrapAnsi from 'wrap-ansi';
 /** Below this many columns the UI switches to its narrow layout (two-line footer, short labels). */
 export const NARROW_COLUMNS = 70;
 
-/** The fewest columns the tutor lays out for; a narrower terminal is treated as this wide. */
+/** Minimum columns the layout supports; a narrower terminal is treated as this wide. */
 export const MIN_COLUMNS = 20;
 
 /** Terminal columns a string takes, ignoring ANSI escape codes and counting wide characters as two. */

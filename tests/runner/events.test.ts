@@ -35,6 +35,15 @@ describe('EventsParser', () => {
     expect(event).toMatchObject({ loss: null, lr: null, nonfinite: ['loss', 'lr'] });
   });
 
+  it('accepts a progress total of null while it is unknown', () => {
+    const parser = new EventsParser();
+
+    const [event] = parser.push(line({ kind: 'progress', step: 7, total: null, unit: 'files' }));
+
+    expect(event).toMatchObject({ kind: 'progress', step: 7, total: null, unit: 'files' });
+    expect(parser.problems.invalidLines).toBe(0);
+  });
+
   it('waits for the end of a line cut across chunks', () => {
     const parser = new EventsParser();
     const text = line({ kind: 'done', message: 'finished' });

@@ -17,7 +17,8 @@ const MAX_WARNINGS = 3;
 
 export interface ProgressView {
   step: number;
-  total: number;
+  /** null while the stage does not know the total. */
+  total: number | null;
   loss?: number | null;
   lr?: number | null;
   etaS?: number | null;

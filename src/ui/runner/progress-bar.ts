@@ -17,6 +17,11 @@ function formatNumber(value: number | null | undefined, digits: number): string 
  * at least its minimum width. Below that the line degrades to the count and percentage alone.
  */
 export function formatProgressLine(progress: ProgressView, columns: number): string {
+  if (progress.total === null) {
+    // No bar without a total: the count alone, with the unit, and the message when there is room.
+    const text = `${progress.unit ?? 'step'} ${progress.step}${progress.message ? `  ${progress.message}` : ''}`;
+    return text.slice(0, columns);
+  }
   const total = Math.max(progress.total, 0);
   const step = Math.min(Math.max(progress.step, 0), total);
   const percent = total > 0 ? Math.floor((step / total) * 100) : 0;

@@ -84,3 +84,9 @@ describe('formatProgressLine', () => {
     expect(formatProgressLine({ ...progress, loss: null }, 100)).toContain('loss NaN');
   });
 });
+
+describe('formatProgressLine without a total', () => {
+  it('shows the count with its unit and no bar', () => {
+    expect(formatProgressLine({ step: 12, total: null, unit: 'files', message: 'extracting images' }, 80)).toBe('files 12  extracting images');
+  });
+});
