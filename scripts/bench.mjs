@@ -104,7 +104,7 @@ async function measureSession(env) {
   const rss = tutorRssMb(session.child.pid);
 
   // Ink attaches the reader's key handler just after its first frame, so the first press may be lost:
-  // repeat it, untimed, until the reader answers.
+  // repeat it, untimed, until the reader scrolls.
   for (let attempt = 0; ; attempt += 1) {
     session.clear();
     session.child.stdin.write('j');
@@ -123,8 +123,8 @@ async function measureSession(env) {
     session.clear();
     const sent = nowMs();
     session.child.stdin.write('j');
-    const shown = await session.waitFor((text) => text.includes(`lines ${press + 1}-`), `line ${press + 1}`);
-    scrolls.push(shown - sent);
+    const frameAt = await session.waitFor((text) => text.includes(`lines ${press + 1}-`), `line ${press + 1}`);
+    scrolls.push(frameAt - sent);
   }
 
   session.child.stdin.write('q');

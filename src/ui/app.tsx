@@ -42,7 +42,7 @@ function scopesOf(screen: Screen): KeyScope[] {
   }
 }
 
-/** Root of the tutor: holds the screen stack, routes global keys and lays out screen, help and footer. */
+/** Root of the tutor: keeps the screen stack, routes global keys and lays out screen, help and footer. */
 export function App({ course, store, theme, initialScreen, notices = [], homeActions = HOME_ACTIONS }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();

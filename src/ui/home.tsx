@@ -28,7 +28,7 @@ export interface HomeProps {
 /** Rows the home screen uses above the lesson list, not counting notices. */
 const HEADER_ROWS = 4;
 
-/** Most rows that notices may take, so that the lesson list stays visible at 24 rows. */
+/** Maximum rows that notices take, so that the lesson list stays visible at 24 rows. */
 const MAX_NOTICE_ROWS = 6;
 
 /** The eight lessons with their status, overall progress and "continue where you left off". */

@@ -5,7 +5,7 @@ import type { Key } from 'ink';
  * help overlay (`helpRows`) all read it, so the keys shown are always the keys that work.
  */
 
-/** Where a binding applies; `global` bindings work on every screen unless the screen takes text input. */
+/** Scope of a binding; `global` bindings work on every screen unless the screen takes text input. */
 export type KeyScope = 'global' | 'home' | 'reader' | 'help' | 'results';
 
 export type Command =
@@ -96,7 +96,7 @@ function keyMatches(spec: KeySpec, input: string, key: Key): boolean {
   return spec.input !== undefined && spec.input === input;
 }
 
-/** The command bound to this keypress in `scopes` (checked in order), or undefined. */
+/** Returns the command bound to this keypress in `scopes` (checked in order), or undefined. */
 export function matchCommand(scopes: KeyScope[], input: string, key: Key): Command | undefined {
   for (const scope of scopes) {
     const binding = KEYMAP.find(

@@ -7,7 +7,7 @@ export const STATUS_LABELS: Record<LessonStatus, { glyph: string; word: string }
   new: { glyph: '·', word: 'new' },
 };
 
-/** A text progress bar such as `[####----] 4/8`, or just `4/8` when `width` is too small for a bar. */
+/** Formats a text progress bar such as `[####----] 4/8`, or just `4/8` when `width` is too small for a bar. */
 export function progressBar(done: number, total: number, width: number): string {
   const count = `${done}/${total}`;
   const barColumns = Math.min(total * 2, width - count.length - 3);

@@ -8,7 +8,7 @@ import { packageVersion } from '../../src/program.js';
 /**
  * What `npx mllm-course` does: pack the project, install the tarball into an empty folder and run the
  * installed binary. Needs `npm run build` first (`npm test` does it). The install prefers the local npm
- * cache and only asks the registry for packages missing from it.
+ * cache and queries the registry only for packages missing from it.
  */
 
 const ROOT = path.resolve('.');

@@ -11,7 +11,7 @@ const ESCAPE = /\u001B/;
 
 const real = loadCourse();
 
-/** A small course that exercises what the real lessons may not: wide tables, long code, links. */
+/** Writes a small course that exercises what the real lessons may not: wide tables, long code, links. */
 function writeFixtureCourse(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllm-course-render-'));
   fs.mkdirSync(path.join(dir, 'diagrams'));
@@ -79,7 +79,7 @@ afterAll(() => {
   fs.rmSync(fixtureDir, { recursive: true, force: true });
 });
 
-/** The lines as one string with runs of whitespace collapsed, so that wrapped phrases still match. */
+/** Joins the lines with runs of whitespace collapsed, so that wrapped phrases still match. */
 function flatten(lines: string[]): string {
   return lines.join(' ').replace(/\s+/g, ' ');
 }

@@ -47,7 +47,7 @@ function start(options: StartOptions = {}): { harness: Harness; store: ProgressS
   return { harness, store };
 }
 
-/** A fresh store on the same folder, so that assertions see what was written to disk. */
+/** Opens a fresh store on the same folder, so that assertions see what was written to disk. */
 function reopen(): ProgressStore {
   return ProgressStore.open({ cwd: config.dir });
 }

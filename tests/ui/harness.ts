@@ -124,7 +124,7 @@ export function renderWithSize(tree: React.ReactElement, columns = 80, rows = 24
   return { instance, stdout, stdin, frame, press, waitFor };
 }
 
-/** A fresh folder for the progress file, removed by the returned cleanup. */
+/** Creates a fresh folder for the progress file; the returned cleanup removes it. */
 export function tempConfigDir(): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllm-course-test-'));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
