@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from gpu_runner.errors import ExitCode, StageError
-from gpu_runner.model.collator import IGNORE_INDEX, SpecialTokenIds, TrainingCollator
+from gpu_runner.model.collator import (
+    IGNORE_INDEX,
+    SpecialTokenIds,
+    TrainingCollator,
+    check_sequence_lengths,
+    sequence_lengths,
+)
 from gpu_runner.smoke.tiny_model import TOKENS_PER_IMAGE, build_tiny_model
 
 
@@ -101,3 +107,28 @@ def test_too_long_raises_instead_of_truncating(processor, tmp_path: Path) -> Non
         collator([record])
     assert raised.value.exit_code == ExitCode.USAGE
     assert "--max-length" in raised.value.hint
+
+
+@pytest.mark.parametrize("images_per_sample", [1, 2])
+def test_sequence_lengths_match_batches(processor, tmp_path: Path, images_per_sample: int) -> None:
+    records = [
+        make_record(tmp_path, "s", "Heart?", "Normal."),
+        make_record(tmp_path, "l", "What are the findings in the lungs and pleura?", "Small left pleural effusion."),
+    ]
+    batch = TrainingCollator(processor, image_size=None, images_per_sample=images_per_sample, max_length=512)(records)
+    assert sequence_lengths(processor, records, images_per_sample) == batch["attention_mask"].sum(dim=1).tolist()
+
+
+def test_length_check_names_longest_record(processor, tmp_path: Path) -> None:
+    records = [
+        make_record(tmp_path, "short", "Heart?", "Normal."),
+        make_record(
+            tmp_path, "longest", "What are the findings in the lungs and pleura?", "Small left pleural effusion."
+        ),
+    ]
+    longest = max(sequence_lengths(processor, records, 1))
+    assert check_sequence_lengths(processor, records, 1, longest) == longest
+    with pytest.raises(StageError, match="1 of 2 records exceed --max-length") as raised:
+        check_sequence_lengths(processor, records, 1, longest - 1)
+    assert "'longest'" in raised.value.message
+    assert raised.value.code == "sequence_too_long"

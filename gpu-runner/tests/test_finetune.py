@@ -156,3 +156,16 @@ def test_rerun_resumes_from_checkpoint(run_cli, tmp_path: Path) -> None:
     assert not [event for event in finished.events if event["kind"] == "progress" and "loss" in event]
     assert (out / "finetune" / "adapter" / "adapter_model.safetensors").is_file()
     assert json.loads((out / "finetune" / "train_summary.json").read_text())["steps"] == 4
+
+
+def test_too_long_records_fail_before_training(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
+    result = run_cli("finetune", "--out", str(out), "--smoke", "--max-length", "40", "--data-workers", "2")
+    assert result.returncode == 2
+    error = result.events[-1]
+    assert error["kind"] == "error"
+    assert error["code"] == "sequence_too_long"
+    assert "--max-length" in error["hint"]
+    assert not [event for event in result.events if event["kind"] == "progress"]
+    assert not (out / "finetune" / "checkpoints").exists()

@@ -73,6 +73,39 @@ def mask_labels(input_ids: Any, attention_mask: Any, tokenizer: Any, ids: Specia
     return labels
 
 
+def sequence_lengths(processor: Any, records: list[Record], images_per_sample: int) -> list[int]:
+    """Return the token count of each record as the collator will build it, without loading images.
+
+    Each image placeholder is expanded the way Gemma3Processor expands it, so the
+    count includes the image tokens.
+    """
+    tokenizer = processor.tokenizer
+    texts = [
+        processor.apply_chat_template(training_messages(record, images_per_sample), tokenize=False).replace(
+            tokenizer.boi_token, processor.full_image_sequence
+        )
+        for record in records
+    ]
+    encoded = tokenizer(texts, add_special_tokens=False)
+    return [len(ids) for ids in encoded["input_ids"]]
+
+
+def check_sequence_lengths(processor: Any, records: list[Record], images_per_sample: int, max_length: int) -> int:
+    """Raise StageError naming the longest record when any record exceeds `max_length`; return the longest length."""
+    lengths = sequence_lengths(processor, records, images_per_sample)
+    longest = max(range(len(lengths)), key=lengths.__getitem__)
+    if lengths[longest] > max_length:
+        too_long = sum(1 for length in lengths if length > max_length)
+        raise StageError(
+            f"{too_long} of {len(records)} records exceed --max-length {max_length} tokens, and records with "
+            f"image tokens are never truncated. The longest, {records[longest].get('id')!r}, has {lengths[longest]}.",
+            hint="Raise --max-length or lower --images-per-sample.",
+            exit_code=ExitCode.USAGE,
+            code="sequence_too_long",
+        )
+    return lengths[longest]
+
+
 class TrainingCollator:
     """Turn SFT records into a padded batch with `labels` for the causal LM loss.
 
