@@ -111,6 +111,8 @@ export function renderHandsOn(lesson: Lesson, options: RenderOptions): string[] 
     `Hardware: ${stage.hardware}`,
     ...stage.downloads.map((download) => `Downloads: ${download}`),
     `Run it: ${theme.paint('code', stageCommand(stage.id))}`,
+    `Check the set-up first on a tiny synthetic input: ${theme.paint('code', `${stageCommand(stage.id)} --smoke`)}`,
+    `On a GPU server over SSH, add ${theme.paint('code', '--host user@server')}.`,
   ];
   return wrapLines(lines, width);
 }

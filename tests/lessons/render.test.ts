@@ -242,6 +242,8 @@ describe('renderHandsOn', () => {
     expect(text).toContain('Hands-on: Fine-tune with QLoRA');
     expect(text).toContain('Time: about 15 min');
     expect(text).toContain('mllm-course run finetune');
+    expect(text).toContain('mllm-course run finetune --smoke');
+    expect(text).toContain('--host user@server');
     expect(widest(lines)).toBeLessThanOrEqual(60);
   });
 
