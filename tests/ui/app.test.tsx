@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import React from 'react';
 import { loadCourse } from '../../src/lessons/load.js';
@@ -116,6 +118,18 @@ describe('home screen', () => {
 
     const frame = await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02 at a section');
     expect(frame).not.toContain('lines 1-');
+  });
+
+  test('tells where a corrupt file went', async () => {
+    fs.writeFileSync(path.join(config.dir, 'progress.json'), '{ broken');
+    const store = ProgressStore.open({ cwd: config.dir });
+    harness = renderWithSize(<App course={course} store={store} theme={createTheme(false)} notices={store.warnings} />, 100, 24);
+
+    const frame = await harness.waitFor((text) => text.includes('could not be used'), 'the corrupt-file notice');
+    const backup = fs.readdirSync(config.dir).find((name) => name.startsWith('progress.corrupt-'));
+    expect(backup).toBeDefined();
+    expect(frame.replace(/\s+/g, '')).toContain(path.join(config.dir, backup!).replace(/\s+/g, ''));
+    expect(frame).toContain('01 · new');
   });
 
   test('fits 80x24 and 60x24', async () => {
