@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Pushes log lines and events through the real runner pipeline: a detached child process on this machine,
 // the follower script, the frame reader, log pipeline and events parser, the live store and the Ink live
-// view rendering to a counting stream. Prints throughput, peak memory and the delay from a line being
-// written by the stage to it being written to the terminal. Asserts nothing: timings depend on the machine.
+// view rendering to a counting stream. It prints throughput and peak memory. It also prints the delay
+// from a line being written by the stage to it being written to the terminal. Asserts nothing: timings depend on the machine.
 // Run with `npm run bench:logs` (it builds first). Needs Linux or macOS with sh, setsid and coreutils.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';

@@ -89,7 +89,7 @@ function exitCodeFor(state: RunState | 'detached'): number {
   }
 }
 
-/** Follows a run in plain text: log lines on stdout, one line per event, progress at most once a second. */
+/** Follows a run in plain text: log lines on stdout, one line per event, and progress lines at most once a second (and the last step). */
 async function followPlain(context: CliContext, runner: Runner, runId: string, options: { once?: boolean; events?: boolean }): Promise<RunState | 'detached'> {
   let lastProgressAt = 0;
   const showEvents = options.events ?? true;

@@ -1,7 +1,7 @@
 /**
  * Reader of the stage events file: one JSON object per line, protocol version 1 (see
- * gpu-runner/PROTOCOL.md). Unknown kinds and fields are ignored so that newer stages still work with
- * this reader; a different `v` is rejected with a message naming both versions.
+ * gpu-runner/PROTOCOL.md). Unknown kinds and fields are ignored, so newer stages still work with this
+ * reader. A different `v` is rejected with a message that names both versions.
  */
 
 export const EVENTS_PROTOCOL_VERSION = 1;
@@ -183,8 +183,8 @@ export function toStageEvent(fields: Fields): StageEvent | undefined {
 
 /**
  * Splits the events stream into lines as chunks arrive. A line cut in two by a chunk boundary waits for its
- * end; lines that are not JSON objects or not valid events are counted and skipped; a line with another
- * protocol version raises `EventsVersionError` from `push`.
+ * end. Lines that are not JSON objects or not valid events are counted and skipped. A line with another
+ * protocol version makes `push` throw `EventsVersionError`.
  */
 export class EventsParser {
   readonly problems: ParseProblems = { invalidLines: 0, samples: [], ignoredKinds: 0 };

@@ -91,7 +91,7 @@ export class FrameReader {
 }
 
 export interface FollowSink {
-  /** Finished, sanitised log lines, each exactly once per attach. */
+  /** Finished, sanitised log lines; the follower reads from offset 0 and then only new bytes, so each comes once per attach. */
   onLines?(lines: string[]): void;
   onEvents?(events: StageEvent[]): void;
   /** The live (unfinished) line changed. */

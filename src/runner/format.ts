@@ -51,7 +51,7 @@ export function formatDuration(seconds: number | null | undefined): string {
   return minutes > 0 ? `${minutes}m${String(rest).padStart(2, '0')}s` : `${rest}s`;
 }
 
-/** One line per event for plain output; progress events give step/total, loss, learning rate and ETA. */
+/** Formats an event as one line of plain output; a progress line gives step/total, loss, learning rate and ETA. */
 export function formatEvent(event: StageEvent): string {
   switch (event.kind) {
     case 'start':

@@ -116,7 +116,7 @@ export class LogPipeline {
     return this.#finished;
   }
 
-  /** The last finished lines, oldest first, at most `maxLines`. */
+  /** Returns the last finished lines, oldest first, at most `maxLines`. */
   tail(count = this.maxLines): string[] {
     const ordered = this.#ring.length < this.maxLines
       ? this.#ring

@@ -25,7 +25,7 @@ export interface ComputeApp {
 }
 
 export interface MigInstance {
-  /** Index of the physical GPU that holds the instance. */
+  /** Index of the physical GPU that contains the instance. */
   gpuIndex: number;
   /** Profile name such as `3g.40gb`. */
   profile: string;

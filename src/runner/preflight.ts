@@ -25,7 +25,7 @@ export interface PreflightCheck {
   label: string;
   status: CheckStatus;
   detail: string;
-  /** What to do next; set for every failed check and most warnings. */
+  /** Next step for the user; set for every failed check and most warnings. */
   fix?: string;
 }
 

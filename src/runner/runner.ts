@@ -234,12 +234,16 @@ export class Runner {
     const ended = value('ended');
     const gpuLine = value('gpu') ?? 'unchecked';
     const [gpuWord, ...busy] = gpuLine.split(' ').filter(Boolean);
+    let gpu: CancelResult['gpu'] = 'unchecked';
+    if (ended === undefined && (gpuWord === 'released' || gpuWord === 'busy')) {
+      gpu = gpuWord;
+    }
     return {
       pids: parseIds(value('pids')),
       signals: lines.filter((line) => line.startsWith('signal ')).map((line) => line.slice(7)),
       gone: ended !== undefined || lines.includes('gone'),
       left: parseIds(value('left')),
-      gpu: ended !== undefined ? 'unchecked' : gpuWord === 'released' || gpuWord === 'busy' ? gpuWord : 'unchecked',
+      gpu,
       gpuBusy: busy,
       alreadyEnded: ended !== undefined,
     };

@@ -144,8 +144,8 @@ const MAX_FRAME_BYTES = 262_144;
 /**
  * Builds the follower: it sends the log and events files from offset 0 and then what is appended, as
  * frames `L <bytes>\n<data>` and `E <bytes>\n<data>`, until the run ends. Then it sends
- * `X <exit status> <1 when cancelled>`; `Z lost` when the process group is gone without an exit status,
- * `N` when the run folder does not exist, and `H` every few seconds so that a dead connection is noticed.
+ * `X <exit status> <1 when cancelled>`, or `Z lost` when the process group is gone without an exit status.
+ * It sends `N` when the run folder does not exist, and `H` every few seconds so that a dead connection is noticed.
  * With `once`, it sends what the files hold now and ends with `R` when the run is still going.
  */
 export function followScript(workDir: string, runId: string, once = false): string {
@@ -218,9 +218,9 @@ export interface CancelTimeouts {
 export const DEFAULT_CANCEL_TIMEOUTS: CancelTimeouts = { interruptS: 10, terminateS: 10, killS: 5, gpuReleaseS: 15 };
 
 /**
- * Builds the cancel script: SIGINT, then SIGTERM, then SIGKILL to the whole process group, each followed by a
- * wait for the group to empty; then a check that nvidia-smi no longer lists any process of the run. It
- * prints `pids`, `signal`, `gone`/`left`, and `gpu released|busy|unchecked` lines for the caller to parse.
+ * Builds the cancel script. It sends SIGINT, then SIGTERM, then SIGKILL to the whole process group, each
+ * followed by a wait for the group to empty. Then it checks that nvidia-smi no longer lists any process of the
+ * run. It prints `pids`, `signal`, `gone`/`left`, and `gpu released|busy|unchecked` lines for the caller.
  */
 export function cancelScript(workDir: string, runId: string, timeouts: CancelTimeouts = DEFAULT_CANCEL_TIMEOUTS): string {
   const ticks = (seconds: number): number => Math.max(1, Math.round(seconds * 10));

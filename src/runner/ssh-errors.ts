@@ -1,7 +1,7 @@
 /**
  * Turns ssh's exit status and stderr into one actionable error. ssh exits with 255 both when the
- * connection fails and when the remote command itself exits with 255 (or dies oddly), so the two are
- * told apart by the messages ssh prints on stderr.
+ * connection fails and when the remote command itself exits with 255, so the messages ssh prints on
+ * stderr decide which of the two happened.
  */
 
 export type SshFailureKind =

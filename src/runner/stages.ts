@@ -1,6 +1,6 @@
 /**
- * What the runner needs to know about each stage: its command line and what the preflight checks.
- * Titles, downloads and lessons are in src/stages/catalog.ts.
+ * Runner facts of each stage: its command line and the preflight requirements. Titles, downloads and
+ * lessons are in src/stages/catalog.ts.
  */
 import type { StageRequirement } from './preflight.js';
 
@@ -10,10 +10,10 @@ export type StageName = (typeof STAGE_NAMES)[number];
 const GB = 1_000_000_000;
 
 /**
- * Disk each stage may fill, estimated from the download sizes the course gives plus room for outputs:
- * prepare 112 MB of archives and their extracted images; finetune the 8.6 GB model and checkpoints;
- * infer only predictions; evaluate the 13.5 GB GREEN and 7.8 GB CRIMSON judges. The virtual environment
- * (about 8 GB with torch) counts once, for every stage, because it may not exist yet.
+ * Disk each stage may fill, an estimate from the download sizes the course gives plus room for outputs.
+ * prepare: 112 MB of archives and their extracted images. finetune: the 8.6 GB model and checkpoints.
+ * infer: predictions only. evaluate: the 13.5 GB GREEN and 7.8 GB CRIMSON judges. The virtual environment
+ * (about 8 GB with torch, also an estimate) counts for every stage, because it may not exist yet.
  */
 const ENVIRONMENT_BYTES = 8 * GB;
 export const STAGE_REQUIREMENTS: Record<StageName, StageRequirement> = {

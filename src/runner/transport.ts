@@ -22,8 +22,9 @@ export interface ScriptStream {
 }
 
 /**
- * How scripts reach a target. Every script is POSIX `sh` sent on stdin, so that nothing but the fixed
- * words `sh -s` appears on a command line, and the same scripts run locally and over SSH.
+ * Channel that runs scripts on a target. Every script is POSIX `sh` sent on stdin to `sh -s`, so the same
+ * scripts run locally and over SSH. The one command line with values, the tar upload of `runWithInput`,
+ * quotes each of them.
  */
 export interface Transport {
   /** `local`, or the SSH host as the user typed it. */

@@ -26,6 +26,19 @@ export interface LiveViewProps {
   cancelling?: string;
 }
 
+function describeViewState(state: LiveSnapshot['state']): { text: string; role: 'accent' | 'success' | 'error'; glyph: string } {
+  if (state === undefined) {
+    return { text: 'running', role: 'accent', glyph: '▶' };
+  }
+  if (state === 'detached') {
+    return { text: 'detached', role: 'accent', glyph: '⏏' };
+  }
+  if (state.kind === 'succeeded') {
+    return { text: describeRunState(state), role: 'success', glyph: '✓' };
+  }
+  return { text: describeRunState(state), role: 'error', glyph: '✗' };
+}
+
 interface StaticBatch {
   key: number;
   items: LogLine[];
@@ -104,9 +117,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
   const width = Math.max(20, columns - 1);
   const budget = Math.max(3, Math.min(LIVE_AREA_ROWS, rows - 2));
   const state = snapshot?.state;
-  const stateText = state === undefined ? 'running' : state === 'detached' ? 'detached' : describeRunState(state);
-  const stateRole = state === undefined || state === 'detached' ? 'accent' : state.kind === 'succeeded' ? 'success' : 'error';
-  const stateGlyph = state === undefined ? '▶' : state === 'detached' ? '⏏' : state.kind === 'succeeded' ? '✓' : '✗';
+  const { text: stateText, role: stateRole, glyph: stateGlyph } = describeViewState(state);
 
   // Rows in order of importance; what does not fit in a short terminal is dropped from the end of this list.
   const rowsByImportance: { key: string; element: React.JSX.Element }[] = [];
@@ -136,7 +147,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
     rowsByImportance.push({ key: `warning-${index}`, element: <Styled role="warning">{`! ${warning}`}</Styled> });
   }
 
-  const shown = new Map(rowsByImportance.slice(0, budget).map((row) => [row.key, row.element]));
+  const visibleRows = new Map(rowsByImportance.slice(0, budget).map((row) => [row.key, row.element]));
   const displayOrder = ['live', 'progress', 'metrics', 'error', 'warning-0', 'warning-1', 'warning-2', 'log', 'status', 'hints'];
 
   return (
@@ -150,9 +161,9 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
       </Static>
       <Box flexDirection="column" width={width}>
         {displayOrder
-          .filter((key) => shown.has(key))
+          .filter((key) => visibleRows.has(key))
           .map((key) => (
-            <Box key={key}>{shown.get(key)}</Box>
+            <Box key={key}>{visibleRows.get(key)}</Box>
           ))}
       </Box>
     </>

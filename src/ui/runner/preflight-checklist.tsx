@@ -11,7 +11,7 @@ const STATUS_ROLES: Record<CheckStatus, ThemeRole> = {
   skip: 'muted',
 };
 
-/** The preflight report as a checklist: a glyph and a word per check, its detail, and the next step when it did not pass. */
+/** Renders the preflight report as a checklist: a glyph and a word per check, its detail, and the next step when it did not pass. */
 export function PreflightChecklist({ report }: { report: PreflightReport }): React.JSX.Element {
   const theme = useTheme();
   const where = report.host ? `${report.target} (${report.host})` : report.target;

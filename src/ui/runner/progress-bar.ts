@@ -1,7 +1,7 @@
 import { formatDuration } from '../../runner/format.js';
 import type { ProgressView } from './live-store.js';
 
-/** Narrowest bar worth drawing; below it the view shows only `step/total`. */
+/** Narrowest bar worth drawing; below it the view shows `step/total` and the percentage only. */
 const MIN_BAR_COLUMNS = 10;
 
 function formatNumber(value: number | null | undefined, digits: number): string | undefined {
