@@ -33,12 +33,14 @@ class Judge:
         chat_template: str | None = None,
         add_special_tokens: bool = False,
         tokenizer_options: dict[str, Any] | None = None,
+        pad_with_eos: bool = False,
     ) -> None:
         """Load the judge from a Hub id or folder.
 
-        `add_special_tokens` and `tokenizer_options` reproduce how the metric's own
-        code tokenizes: GREEN's adds the tokenizer's BOS (and EOS) to its template
-        output, while Gemma's chat template writes BOS itself.
+        `add_special_tokens`, `tokenizer_options` and `pad_with_eos` reproduce how
+        the metric's own code tokenizes. GREEN's adds the tokenizer's BOS and EOS
+        to its template output and pads with EOS, while Gemma's chat template
+        writes BOS itself.
         """
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -53,7 +55,7 @@ class Judge:
         )
         if chat_template is not None:
             self.tokenizer.chat_template = chat_template
-        if self.tokenizer.pad_token is None:
+        if pad_with_eos or self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.tokenizer.padding_side = "left"
         self.model = from_hub(

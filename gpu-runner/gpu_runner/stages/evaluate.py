@@ -51,6 +51,7 @@ class JudgeSpec:
     chat_template: str | None = None
     add_special_tokens: bool = False
     tokenizer_options: dict[str, Any] = field(default_factory=dict)
+    pad_with_eos: bool = False
     max_new_tokens: int | None = None
     max_length: int | None = None
 
@@ -67,6 +68,7 @@ def judge_specs(args: argparse.Namespace) -> dict[str, JudgeSpec]:
             chat_template=green.CHAT_TEMPLATE,
             add_special_tokens=True,
             tokenizer_options={"add_eos_token": True},
+            pad_with_eos=True,
             max_length=green.MAX_LENGTH_TOKENS,
         ),
         "crimson": JudgeSpec(
@@ -290,6 +292,7 @@ def judge_metric(
             chat_template=spec.chat_template,
             add_special_tokens=spec.add_special_tokens,
             tokenizer_options=spec.tokenizer_options,
+            pad_with_eos=spec.pad_with_eos,
         )
         try:
             for start in range(0, len(pending), args.batch_size):
