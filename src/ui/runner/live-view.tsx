@@ -24,6 +24,8 @@ export interface LiveViewProps {
   onCancel: () => void;
   /** Shown while the cancel runs, such as "Cancelling: SIGINT sent". */
   cancelling?: string;
+  /** Called after the final state has been rendered, so that the caller can unmount without losing it. */
+  onFinalRendered?: () => void;
 }
 
 function describeViewState(state: LiveSnapshot['state']): { text: string; role: 'accent' | 'success' | 'error'; glyph: string } {
@@ -81,6 +83,12 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
   );
 
   const ended = snapshot?.state !== undefined;
+  const { onFinalRendered } = props;
+  useEffect(() => {
+    if (ended) {
+      onFinalRendered?.();
+    }
+  }, [ended, onFinalRendered]);
   useInput(
     (input, key) => {
       // Ctrl-C detaches like `d`: raw mode delivers it as a key, and the run must not stop with the tutor.

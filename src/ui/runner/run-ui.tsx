@@ -45,6 +45,7 @@ interface RunScreenProps {
   rows: number;
   onDetach: () => void;
   cancel: (report: (status: string) => void) => void;
+  onFinalRendered: () => void;
 }
 
 function RunScreen(props: RunScreenProps): React.JSX.Element {
@@ -59,6 +60,7 @@ function RunScreen(props: RunScreenProps): React.JSX.Element {
       rows={props.rows}
       onDetach={props.onDetach}
       onCancel={() => props.cancel(setCancelling)}
+      onFinalRendered={props.onFinalRendered}
       {...(cancelling ? { cancelling } : {})}
     />
   );
@@ -82,9 +84,21 @@ export async function followInteractive(runner: Runner, run: LaunchedRun, contex
     );
   };
 
+  let finalRendered: () => void = () => {};
+  const finalShown = new Promise<void>((resolve) => {
+    finalRendered = resolve;
+  });
   const instance = render(
     <ThemeProvider theme={createTheme(context.mode.color)}>
-      <RunScreen store={store} run={run} columns={context.mode.columns} rows={context.mode.rows} onDetach={() => handle.detach()} cancel={cancel} />
+      <RunScreen
+        store={store}
+        run={run}
+        columns={context.mode.columns}
+        rows={context.mode.rows}
+        onDetach={() => handle.detach()}
+        cancel={cancel}
+        onFinalRendered={() => finalRendered()}
+      />
     </ThemeProvider>,
     streams(context),
   );
@@ -95,6 +109,7 @@ export async function followInteractive(runner: Runner, run: LaunchedRun, contex
   try {
     const state = await handle.finished;
     store.finish(state);
+    await finalShown;
     return state;
   } finally {
     process.removeListener('SIGINT', onInterrupt);

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import stripAnsi from 'strip-ansi';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../../src/commands/context.js';
+import { createRunner } from '../../../src/runner/runner.js';
+import { followInteractive } from '../../../src/ui/runner/run-ui.js';
+import { fixture, livePidsOfGroup, tempDir, waitFor } from '../../runner/helpers.js';
+import { FakeStdin, FakeStdout } from '../harness.js';
+
+const work = tempDir('run-ui');
+const runner = createRunner('local', { workDir: work });
+
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+function terminal(): { context: CliContext; stdout: FakeStdout; stdin: FakeStdin; screen: () => string } {
+  const stdout = new FakeStdout(100, 30);
+  const stdin = new FakeStdin();
+  const context: CliContext = {
+    stdout: stdout as unknown as CliContext['stdout'],
+    stdin: stdin as unknown as CliContext['stdin'],
+    stderr: new FakeStdout(100, 30) as unknown as CliContext['stderr'],
+    env: process.env,
+    mode: { interactive: true, color: false, columns: 100, rows: 30 },
+    exitCode: 0,
+  };
+  return { context, stdout, stdin, screen: () => stripAnsi(stdout.frames.join('')) };
+}
+
+describe('interactive follow', () => {
+  it('follows a run to its end', async () => {
+    const { context, screen } = terminal();
+    const run = await runner.launch({ stage: 'finetune', command: fixture('events-stage.mjs', '3'), cwd: work });
+
+    const state = await followInteractive(runner, run, context);
+
+    expect(state).toEqual({ kind: 'succeeded', exitCode: 0 });
+    expect(screen()).toContain('loading model');
+    expect(screen()).toContain('all done');
+    expect(screen()).toContain(`✓ finetune on local, run ${run.id}: succeeded`);
+    expect(screen()).toContain(`Full log: ${run.runDir}/log`);
+  });
+
+  it('detaches on d and leaves the run going', async () => {
+    const { context, stdin, screen } = terminal();
+    const run = await runner.launch({ stage: 'infer', command: fixture('slow-stage.mjs', '400', '25'), cwd: work });
+
+    const following = followInteractive(runner, run, context);
+    expect(await waitFor(() => screen().includes('slow line 3'))).toBe(true);
+    stdin.write('d');
+    const state = await following;
+
+    expect(state).toBe('detached');
+    expect(livePidsOfGroup(run.pgid).length).toBeGreaterThan(0);
+    await runner.cancel(run.id, { interruptS: 2, terminateS: 2, killS: 2, gpuReleaseS: 1 });
+  });
+
+  it('cancels after confirmation and ends cancelled', async () => {
+    const { context, stdin, screen } = terminal();
+    const run = await runner.launch({ stage: 'finetune', command: fixture('ignore-sigint.mjs'), cwd: work });
+
+    const following = followInteractive(runner, run, context);
+    expect(await waitFor(() => screen().includes('ready parent'))).toBe(true);
+    stdin.write('c');
+    expect(await waitFor(() => screen().includes(`Cancel run ${run.id}?`))).toBe(true);
+    stdin.write('y');
+    const state = await following;
+
+    expect(state).toMatchObject({ kind: 'cancelled' });
+    expect(livePidsOfGroup(run.pgid)).toEqual([]);
+    expect(screen()).toContain('Cancelling: SIGINT, then SIGTERM, then SIGKILL to the process group');
+    expect(path.isAbsolute(run.runDir)).toBe(true);
+  });
+});
