@@ -12,13 +12,24 @@ import type { CliContext } from './context.js';
 const STATUS_TEXT = { read: '✓ read', started: '◐ started', new: '· new' } as const;
 
 /**
- * Registers `list`, `read` and `reset`, and the default action: the tutor in an interactive terminal,
+ * Registers `list`, `read`, `reset` and the default command `tutor`: the tutor in an interactive terminal,
  * the outline with a hint otherwise (never raw mode without a TTY).
  */
 export function registerLessonsCommands(program: Command, context: CliContext): void {
-  program.action(async () => {
-    await startOrOutline(context);
-  });
+  program
+    .command('tutor', { isDefault: true })
+    .description('open the interactive tutor (the default when no command is given)')
+    // Commander hands a mistyped command to the default command; report it instead of "too many arguments".
+    .allowExcessArguments(true)
+    .action(async (_options: unknown, command: Command) => {
+      const [unknown] = command.args;
+      if (unknown !== undefined) {
+        context.stderr.write(`Unknown command "${unknown}". Run \`mllm-course --help\` to list the commands.\n`);
+        context.exitCode = 2;
+        return;
+      }
+      await startOrOutline(context);
+    });
 
   program
     .command('list')

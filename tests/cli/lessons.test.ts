@@ -112,6 +112,25 @@ describe('read', () => {
   });
 });
 
+describe('default action', () => {
+  test('unknown command exits 2', async () => {
+    const result = await runCliPiped(['lesson', '02'], { env });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown command "lesson"');
+    expect(result.stderr).toContain('mllm-course --help');
+    expect(result.stdout).toBe('');
+  });
+
+  test('piped without command prints outline', async () => {
+    const result = await runCliPiped([], { env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('01  · new');
+    expect(result.stdout).toContain('This terminal is not interactive');
+  });
+});
+
 describe('reset', () => {
   test('--yes resets without asking', async () => {
     await runCliPiped(['read', '01'], { env });
