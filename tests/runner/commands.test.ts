@@ -85,6 +85,24 @@ describe('runner commands on this machine', () => {
     expect(result.stdout).toMatch(/: failed \(exit 3: an environment problem/);
   });
 
+  it('runs all stages in order and stops at the first failure', async () => {
+    fakeBin.use('h100-80gb');
+
+    const result = await runPlain(['run', 'all', '--work-dir', work], env);
+    const started = [...result.stdout.matchAll(/Started run \S+ \((\w+)\)/g)].map((match) => match[1]);
+
+    expect(result.code).toBe(RUNNER_EXIT.failed);
+    expect(started).toEqual(['prepare', 'finetune', 'infer']);
+    expect(result.stdout).toMatch(/Run infer-\S+: failed \(exit 3/);
+  });
+
+  it('rejects --detach with all', async () => {
+    const result = await runPlain(['run', 'all', '--detach', '--work-dir', work], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.usage);
+    expect(result.stderr).toBe('error: --detach cannot be used with "all", which starts each stage after the previous one ends.\n');
+  });
+
   it('detaches, lists, prints logs and cancels', async () => {
     fakeBin.use('h100-80gb');
     const started = await runPlain(['run', 'evaluate', '--detach', '--work-dir', work], env);

@@ -28,6 +28,16 @@ export class FakeGpuBin {
     fs.writeFileSync(path.join(this.dir, 'gpu-pids'), pids.join('\n'));
   }
 
+  /** Keeps the held pids listed after they end, or lists them only while they live again. */
+  stickGpu(stuck: boolean): void {
+    const marker = path.join(this.dir, 'gpu-stuck');
+    if (stuck) {
+      fs.writeFileSync(marker, '');
+    } else {
+      fs.rmSync(marker, { force: true });
+    }
+  }
+
   pathWithFirst(rest = process.env.PATH ?? '/usr/bin:/bin'): string {
     return `${this.dir}:${rest}`;
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRunner, UnknownRunError } from '../../src/runner/runner.js';
+import { FakeGpuBin } from './fake-gpu.js';
 import { fixture, followToEnd, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
 
 const work = tempDir('local');
@@ -80,6 +81,22 @@ describe('local runner', () => {
     expect(livePidsOfGroup(run.pgid)).toEqual([]);
     expect(fs.readFileSync(path.join(run.runDir, 'exit_code'), 'utf8').trim()).toBe('137');
     expect((await runner.list()).find((summary) => summary.id === run.id)?.state).toEqual({ kind: 'cancelled', exitCode: 137 });
+  });
+
+  it('reports GPU memory still held after the processes end', async () => {
+    const fakeBin = new FakeGpuBin(path.join(work, 'fake-bin'));
+    const gpuRunner = createRunner('local', { workDir: work, env: { ...process.env, PATH: fakeBin.pathWithFirst() } });
+    const run = await gpuRunner.launch({ stage: 'finetune', command: fixture('slow-stage.mjs', '1000', '50'), cwd: work });
+    expect(await waitFor(() => livePidsOfGroup(run.pgid).length >= 2)).toBe(true);
+    const pids = livePidsOfGroup(run.pgid);
+    fakeBin.holdGpu(pids);
+    fakeBin.stickGpu(true);
+
+    const result = await gpuRunner.cancel(run.id, { interruptS: 2, terminateS: 2, killS: 2, gpuReleaseS: 0.5 });
+
+    expect(result.gone).toBe(true);
+    expect(result.gpu).toBe('busy');
+    expect(result.gpuBusy.sort()).toEqual(pids.map((pid) => `${pid}:20480`).sort());
   });
 
   it('passes the token only through a 0600 file', async () => {

@@ -109,6 +109,15 @@ describe.skipIf(!sshdAvailable())('ssh runner against a local sshd', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('tells a remote exit 255 from a connection failure', async () => {
+    const exited = await runner.transport.run('echo remote side; exit 255\n');
+    const killed = await runner.transport.run('kill -9 $$\n');
+
+    expect(exited.exitCode).toBe(255);
+    expect(exited.stdout).toBe('remote side\n');
+    expect(killed.exitCode).toBe(255);
+  });
+
   it('rejects a refused port with a clear error', async () => {
     const error = await sshRunner(REFUSED_ALIAS).list().catch((caught: unknown) => caught);
 
