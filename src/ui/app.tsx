@@ -138,7 +138,8 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
   return (
     <ThemeProvider theme={theme}>
       <Box flexDirection="column" width={columns}>
-        <Box flexDirection="column" height={bodyHeight}>
+        {/* Clips a screen that outgrows its rows, so the frame never reaches the terminal's last row. */}
+        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           {body}
         </Box>
         <Footer hints={footerHints(state.helpOpen ? ['help', 'global'] : scopes, hidden)} width={columns} />

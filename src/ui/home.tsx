@@ -63,7 +63,7 @@ export function HomeScreen({ lessons, store, notices, width, height, active, onO
   const initialIndex = Math.max(0, lessons.findIndex((lesson) => lesson.id === target?.lesson.id));
   // Notices are wrapped, not truncated: a backup's path at the end of one must stay readable.
   const noticeLines = notices.flatMap((notice) => wrapLine(`! ${notice}`, width)).slice(0, MAX_NOTICE_ROWS);
-  const limit = Math.max(3, Math.min(items.length, height - HEADER_ROWS - noticeLines.length));
+  const limit = Math.max(1, Math.min(items.length, height - HEADER_ROWS - noticeLines.length));
   const continueText = target
     ? `Continue where you left off: ${target.lesson.id} ${target.lesson.title}${target.position > 0 ? `, line ${target.position + 1}` : ''} (press c)`
     : done === lessons.length && lessons.length > 0

@@ -112,6 +112,57 @@ describe('read', () => {
   });
 });
 
+describe('help', () => {
+  test('read --help text', async () => {
+    const result = await runCliPiped(['read', '--help'], { env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'Usage: mllm-course read [options] <lesson>',
+        '',
+        'print a lesson as text and mark it as read',
+        '',
+        'Arguments:',
+        '  lesson      lesson number (1-8 or 01-08) or slug, such as 02 or architecture',
+        '',
+        'Options:',
+        '  -h, --help  show help for a command',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('reset --help text', async () => {
+    const result = await runCliPiped(['reset', '--help'], { env });
+
+    expect(result.stdout).toBe(
+      [
+        'Usage: mllm-course reset [options] [lesson]',
+        '',
+        'forget which lessons you read and where you stopped (asks first)',
+        '',
+        'Arguments:',
+        '  lesson      reset only this lesson (number or slug)',
+        '',
+        'Options:',
+        '  -y, --yes   reset without asking',
+        '  -h, --help  show help for a command',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('root help lists lesson commands', async () => {
+    const result = await runCliPiped(['--help'], { env });
+
+    expect(result.stdout).toMatch(/^ {2}tutor {2,}open the interactive tutor/m);
+    expect(result.stdout).toMatch(/^ {2}list {2,}print the lessons with your progress$/m);
+    expect(result.stdout).toMatch(/^ {2}read <lesson> {2,}print a lesson as text and mark it as read$/m);
+    expect(result.stdout).toMatch(/^ {2}reset \[options\] \[lesson\] {2,}forget which lessons/m);
+  });
+});
+
 describe('default action', () => {
   test('unknown command exits 2', async () => {
     const result = await runCliPiped(['lesson', '02'], { env });

@@ -132,10 +132,12 @@ describe('home screen', () => {
     expect(frame).toContain('01 · new');
   });
 
-  test('fits 80x24 and 60x24', async () => {
+  test('fits 80x24 down to 60x8', async () => {
     for (const [columns, rows] of [
       [80, 24],
       [60, 24],
+      [60, 10],
+      [60, 8],
     ] as const) {
       const { harness: current } = start({ columns, rows });
       const frame = await current.waitFor((text) => text.includes('quit'), `home at ${columns} columns`);
