@@ -301,7 +301,7 @@ function checkTools(probe: Probe): PreflightCheck {
       label,
       status: 'fail',
       detail: `Missing: ${missing.join(', ')}.`,
-      fix: 'Install them (util-linux provides setsid and flock, on Debian and Ubuntu: `sudo apt-get install util-linux tar bash`).',
+      fix: 'Install them: util-linux 2.31 or newer provides setsid with --fork and flock (on Debian and Ubuntu: `sudo apt-get install util-linux tar bash`).',
     };
   }
   return { id: 'tools', label, status: 'pass', detail: `setsid, tar, bash and flock found; environments are built with ${installer}.` };

@@ -161,7 +161,9 @@ export class Runner {
     const result = await this.transport.run(script, { timeoutMs: 60_000 });
     if (result.exitCode !== 0) {
       const reason = result.stderr.trim() || `exit ${result.exitCode}`;
-      const next = result.exitCode === LAUNCH_EXIT.noSetsid ? '' : ' Check the target with `mllm-course doctor`.';
+      const next = result.exitCode === LAUNCH_EXIT.noSetsid
+        ? ' Install util-linux 2.31 or newer there, or ask the administrator.'
+        : ' Check the target with `mllm-course doctor`.';
       throw new Error(`Starting ${options.stage} on ${this.target} failed: ${reason}.${next}`);
     }
 

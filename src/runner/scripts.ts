@@ -114,7 +114,7 @@ ${prelude()}
 umask 022
 work=$(expand_home ${quote(options.workDir)})
 run_dir="$work/runs/"${quote(options.runId)}
-command -v setsid >/dev/null 2>&1 || { echo "setsid not found on $(hostname); install util-linux" >&2; exit ${LAUNCH_EXIT.noSetsid}; }
+setsid -f true >/dev/null 2>&1 || { echo "setsid -f (util-linux 2.31 or newer) is not available on $(hostname)" >&2; exit ${LAUNCH_EXIT.noSetsid}; }
 if [ -e "$run_dir" ]; then echo "run folder $run_dir already exists" >&2; exit ${LAUNCH_EXIT.runExists}; fi
 mkdir -p "$run_dir"
 chmod 700 "$run_dir"
@@ -339,9 +339,11 @@ echo "$dir"
 df -Pk "$dir" | tail -n 1
 echo "@@rc $?"
 echo "@@section tools"
-for tool in setsid tar uv bash flock nvidia-smi; do
+for tool in tar uv bash flock nvidia-smi; do
   if command -v "$tool" >/dev/null 2>&1; then echo "$tool yes"; else echo "$tool no"; fi
 done
+# The launch needs --fork (util-linux 2.31 or newer), which older setsid builds lack.
+if setsid -f true >/dev/null 2>&1; then echo "setsid yes"; else echo "setsid no"; fi
 echo "@@rc 0"
 echo "@@section host"
 echo "$(uname -sm) $(hostname)"

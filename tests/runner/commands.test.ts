@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPU_RUNNER_DIR_ENV, SSH_CONFIG_ENV } from '../../src/commands/runner.js';
 import { ProgressStore } from '../../src/progress/store.js';
-import { RUNNER_EXIT } from '../../src/runner/exit-codes.js';
+import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../../src/runner/exit-codes.js';
 import { runPlain } from './cli-io.js';
 import { FakeGpuBin } from './fake-gpu.js';
 import { FIXTURES, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
@@ -214,5 +214,14 @@ describe.skipIf(!sshdAvailable())('runner commands over ssh', () => {
 
     expect(result.code).toBe(RUNNER_EXIT.connection);
     expect(result.stderr).toContain('The connection to mllm-test-refused was refused');
+  });
+});
+
+describe('runner command help', () => {
+  it.each(['run', 'runs', 'logs', 'cancel', 'test-connection'])('lists the exit codes for %s', async (command) => {
+    const result = await runPlain([command, '--help'], env);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(RUNNER_EXIT_HELP.trim());
   });
 });
