@@ -57,6 +57,11 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
 
   useInput((input, key) => {
     const command = matchCommand(['global'], input, key);
+    // A screen that takes typed text leaves 'global' out of its scopes, so `q` and `?` reach it as text.
+    // Ctrl-C still quits there.
+    if (!scopes.includes('global') && !(command === 'quit' && key.ctrl)) {
+      return;
+    }
     switch (command) {
       case 'quit':
         exit();

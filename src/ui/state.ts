@@ -3,7 +3,8 @@
  * and `back` returns to the one below, so a screen that opens a lesson at a section (the quiz, for one)
  * gets control back when the student leaves the reader.
  *
- * To add a screen: add a member to `Screen`, dispatch `open` with it, and add a render branch in App.
+ * To add a screen: add a member to `Screen`, give it a case in App's `scopesOf` and a render branch in
+ * App's `renderScreen`, and reach it with `open` (from another screen, or through HOME_ACTIONS).
  */
 export type Screen =
   | { kind: 'home' }
