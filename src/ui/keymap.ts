@@ -114,9 +114,9 @@ export interface FooterHint {
   hint: string;
 }
 
-/** Footer hints for a screen: its own bindings first, then the global ones, skipping `hidden` commands. */
+/** Lists footer hints for `scopes`: screen bindings first, then the global ones, skipping `hidden` commands. */
 export function footerHints(scopes: KeyScope[], hidden: Command[] = []): FooterHint[] {
-  const ordered = [...scopes.filter((scope) => scope !== 'global'), 'global' as const];
+  const ordered = [...scopes.filter((scope) => scope !== 'global'), ...(scopes.includes('global') ? (['global'] as const) : [])];
   return ordered.flatMap((scope) =>
     KEYMAP.filter((binding) => binding.scope === scope && binding.hint && !hidden.includes(binding.command)).map((binding) => ({
       label: binding.footerLabel ?? binding.label,

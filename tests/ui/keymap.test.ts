@@ -98,6 +98,12 @@ describe('keymap table', () => {
     expect(rows.map((row) => row.description)).toContain('Go to the end of the lesson');
   });
 
+  test('screen without global scope', () => {
+    const hints = footerHints(['home']);
+    expect(hints.map((hint) => hint.hint)).toContain('open');
+    expect(hints.map((hint) => hint.hint)).not.toContain('quit');
+  });
+
   test('hidden commands leave the footer', () => {
     const hints = footerHints(['reader', 'global'], ['reader.handsOn', 'back']);
     expect(hints.map((hint) => hint.hint)).not.toContain('hands-on');
