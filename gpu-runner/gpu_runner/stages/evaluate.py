@@ -120,7 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="N",
         default=DEFAULT_CRIMSON_MAX_NEW_TOKENS,
-        help=f"longest CRIMSON judge output in tokens (default: {DEFAULT_CRIMSON_MAX_NEW_TOKENS})",
+        help=f"maximum new tokens per CRIMSON judge output (default: {DEFAULT_CRIMSON_MAX_NEW_TOKENS})",
     )
 
 

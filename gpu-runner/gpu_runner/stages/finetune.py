@@ -145,7 +145,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         default=DEFAULT_MAX_LENGTH,
         help=(
-            "longest sequence in tokens; longer records fail instead of being truncated (default: "
+            "maximum sequence length in tokens; longer records fail instead of being truncated (default: "
             f"{DEFAULT_MAX_LENGTH})"
         ),
     )

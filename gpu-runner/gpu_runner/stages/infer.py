@@ -74,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="N",
         default=DEFAULT_MAX_NEW_TOKENS,
-        help=f"longest answer in tokens (default: {DEFAULT_MAX_NEW_TOKENS})",
+        help=f"maximum new tokens per answer (default: {DEFAULT_MAX_NEW_TOKENS})",
     )
     parser.add_argument(
         "--image-size",
