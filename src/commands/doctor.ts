@@ -2,6 +2,8 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { execa } from 'execa';
 import { InvalidArgumentError } from 'commander';
+import { hubDoctorSection } from '../hub/doctor.js';
+import { formatHubSection } from '../hub/format.js';
 import { RUNNER_EXIT } from '../runner/exit-codes.js';
 import { formatPreflight } from '../runner/format.js';
 import { LOCAL_TARGET, validateHost } from '../runner/quote.js';
@@ -15,9 +17,11 @@ import { SSH_CONFIG_ENV } from './runner.js';
 import type { CliContext } from './context.js';
 
 const DOCTOR_HELP = `
-Prints facts for a bug report: versions, terminal, and the same preflight
-checks that run before every stage (GPU, 40 GB class, other GPU processes,
-Python 3.12, free disk, tools). Nothing secret is printed.
+Prints facts for a bug report: versions, terminal, the same preflight checks
+that run before every stage (GPU, 40 GB class, other GPU processes, Python
+3.12, free disk, tools) and the Hugging Face access check (token source,
+gated repositories), which needs the network unless --no-hub is given. The
+token is shown masked, never in full.
 
 Exit codes:
   0  every required check passed
@@ -65,8 +69,9 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
       }
     })
     .option('--work-dir <path>', 'work folder to check for free disk (default: the one remembered for the target)')
+    .option('--no-hub', 'skip the Hugging Face access check, which contacts the Hub')
     .addHelpText('after', DOCTOR_HELP)
-    .action(async (options: { host?: string; workDir?: string }) => {
+    .action(async (options: { host?: string; workDir?: string; hub: boolean }) => {
       context.stdout.write(`${(await environmentFacts(context)).join('\n')}\n\n`);
 
       const target = options.host ?? LOCAL_TARGET;
@@ -85,6 +90,15 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
         }
         throw error;
       }
-      // NOTE: the Hugging Face section (token source, gated access) comes from src/hub and is not wired here yet.
+
+      if (options.hub) {
+        // The section is informational: a Hub problem does not change the exit code, which is the preflight's.
+        try {
+          context.stdout.write(`\n${formatHubSection(await hubDoctorSection({ env: context.env }))}`);
+        } catch (error) {
+          // Only an invalid HF_ENDPOINT throws here; network and Hub failures come back as a warning section.
+          context.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+        }
+      }
     });
 }

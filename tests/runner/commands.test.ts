@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPU_RUNNER_DIR_ENV, SSH_CONFIG_ENV } from '../../src/commands/runner.js';
@@ -154,13 +155,47 @@ describe('runner commands on this machine', () => {
   it('prints the doctor report with terminal facts', async () => {
     fakeBin.use('a100-pcie-40gb');
 
-    const result = await runPlain(['doctor', '--work-dir', work], env);
+    const result = await runPlain(['doctor', '--work-dir', work, '--no-hub'], env);
 
     expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).not.toContain('Hugging Face');
     expect(result.stdout).toMatch(/^mllm-course \d+\.\d+\.\d+\nNode v\d+/);
     expect(result.stdout).toContain('TTY: stdin no, stdout no');
     expect(result.stdout).toContain('Mode: plain, colour no');
     expect(result.stdout).toContain('GPU 0: NVIDIA A100-PCIE-40GB, 40,536 MiB total (≈40 GB class), 40,109 MiB free');
+  });
+});
+
+describe('doctor with the Hugging Face section', () => {
+  let server: http.Server;
+  let endpoint: string;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    // A stand-in Hub on 127.0.0.1 that rejects every token, so that the section has something to report.
+    server = http.createServer((request, response) => {
+      requests.push(request.url ?? '');
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'Invalid credentials in Authorization header' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('adds the hub section without changing the exit code', async () => {
+    fakeBin.use('h100-80gb');
+
+    const result = await runPlain(['doctor', '--work-dir', work], { ...env, HF_ENDPOINT: endpoint });
+
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toMatch(/\nHugging Face: (warning|error)\n/);
+    expect(result.stdout).not.toContain(TOKEN);
+    expect(requests.length).toBeGreaterThan(0);
   });
 });
 
