@@ -43,7 +43,7 @@ async function sshVersion(env: NodeJS.ProcessEnv): Promise<string> {
   }
 }
 
-/** Node, system and terminal facts; the terminal ones decide how the tutor draws. */
+/** Collects Node, system and terminal facts; the terminal ones decide how the tutor draws. */
 export async function environmentFacts(context: CliContext): Promise<string[]> {
   const env = context.env;
   return [
@@ -78,7 +78,7 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
       const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
       const runner = createRunner(target, { workDir: workDirFor(store, target, options.workDir), env: context.env, configFile: context.env[SSH_CONFIG_ENV] });
       try {
-        // The fine-tuning stage needs the most of what the preflight checks, except disk for evaluate.
+        // Checks against the largest needs of any stage: a GPU, and the disk that evaluate needs.
         const report = await runner.preflight({ gpu: true, diskBytes: STAGE_REQUIREMENTS.evaluate.diskBytes });
         context.stdout.write(formatPreflight(report).replace(/A required check failed; the stage was not started\.\n$/, 'A required check failed.\n'));
         context.exitCode = report.ok ? RUNNER_EXIT.ok : RUNNER_EXIT.preflight;
