@@ -53,6 +53,8 @@ export function ReaderScreen({ course, lesson, store, sectionId, width, height, 
     if (sectionId && anchor === undefined) {
       debug('section %s not found in lesson %s', sectionId, lesson.id);
     }
+    // NOTE: the saved position is a line index at the width it was saved at, so after a resize between
+    // sessions it restores a nearby line rather than the exact one.
     return clampTop(anchor ?? lessonProgress(store, lesson.id).position, total, view);
   });
 
