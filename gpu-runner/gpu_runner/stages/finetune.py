@@ -324,9 +324,10 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     return ExitCode.OK
 
 
-def checkpoint_step(checkpoint: str) -> int:
+def checkpoint_progress(checkpoint: str) -> tuple[int, int]:
+    """Return (global step, planned steps) from a checkpoint's trainer state."""
     state = json.loads((Path(checkpoint) / "trainer_state.json").read_text(encoding="utf-8"))
-    return int(state["global_step"])
+    return int(state["global_step"]), int(state["max_steps"])
 
 
 def load_final_checkpoint(model: Any, trainer: Any, checkpoint: str) -> None:
@@ -407,18 +408,18 @@ def train(
         # With tqdm off, Trainer prints every log dict on stdout; the events already carry them.
         trainer.remove_callback(PrinterCallback)
         checkpoint = get_last_checkpoint(str(paths.checkpoints_dir)) if paths.checkpoints_dir.is_dir() else None
+        step, checkpoint_total = checkpoint_progress(checkpoint) if checkpoint else (0, 0)
         total_steps = planned_steps(args, len(train_records))
-        if checkpoint and checkpoint_step(checkpoint) >= total_steps:
+        finished = checkpoint is not None and checkpoint_total == total_steps and step >= checkpoint_total
+        if finished:
             # Resuming from the final checkpoint would run one extra step (transformers 5.9),
             # so its weights and state are loaded instead.
-            events.progress(total_steps, total_steps, message=f"training finished in {checkpoint}", unit="steps")
+            events.progress(step, total_steps, message=f"training finished in {checkpoint}", unit="steps")
             load_final_checkpoint(model, trainer, checkpoint)
             train_loss = last_logged(trainer, "train_loss") or last_logged(trainer, "loss")
         else:
             if checkpoint:
-                events.progress(
-                    checkpoint_step(checkpoint), total_steps, message=f"resuming from {checkpoint}", unit="steps"
-                )
+                events.progress(step, total_steps, message=f"resuming from {checkpoint}", unit="steps")
             train_loss = trainer.train(resume_from_checkpoint=checkpoint).training_loss
         eval_loss = final_eval_loss(trainer) if eval_records else None
 
