@@ -6,6 +6,11 @@ every batch, so a rerun skips the answers already there. infer/settings.json
 records what produced them: a rerun with another base model or generation
 setting answers everything again, and one with a retrained adapter redoes the
 fine-tuned answers.
+
+The base model is loaded once in bf16, without 4-bit quantization, because
+generation is faster that way; its base answers come with the LoRA layers
+bypassed. NOTE: the adapter was trained on the NF4-quantized weights, so its
+answers here can differ slightly from those of the quantized training model.
 """
 
 from __future__ import annotations
