@@ -29,8 +29,8 @@ export async function startTutor({ course, store, context, initialScreen }: Star
       patchConsole: false,
       // Ink's default of 30 frames per second delays a keypress by up to 33 ms; 60 keeps scrolling under 20 ms.
       maxFps: 60,
-      // Rewrite only the lines that changed, which keeps SSH sessions from flickering.
-      incrementalRendering: true,
+      // NOTE: Ink 6.8's incrementalRendering left the reader's loading line on screen and shifted the
+      // frame down one row in tmux, so full-frame rendering stays on.
     },
   );
   await instance.waitUntilExit();

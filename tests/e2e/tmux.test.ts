@@ -96,6 +96,8 @@ describe.runIf(runHere)('tutor in tmux', () => {
     keys('Enter');
     const reader = await waitForScreen((text) => text.includes('Lesson 02 · Model architecture'), 'lesson 02');
     expect(reader).toContain('lines 1-');
+    // The frame starts on the pane's first row: nothing from the home screen or a loading line is left above it.
+    expect(reader.split('\n')[0]).toBe('Lesson 02 · Model architecture');
     const wideTotal = /of (\d+)/.exec(reader)?.[1];
     expect(wideTotal).toBeDefined();
 
