@@ -103,8 +103,7 @@ async function measureSession(env) {
   await session.waitFor((text) => text.includes('lines 1-'), 'lesson 02');
   const rss = tutorRssMb(session.child.pid);
 
-  // Ink attaches the reader's key handler just after its first frame, so the first press may be lost:
-  // repeat it, untimed, until the reader scrolls.
+  // The first press is untimed and repeated until the reader scrolls, in case the reader was still loading.
   for (let attempt = 0; ; attempt += 1) {
     session.clear();
     session.child.stdin.write('j');

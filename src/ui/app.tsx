@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { lazy, Suspense, useCallback, useEffect, useReducer } from 'react';
+import React, { lazy, Suspense, useCallback, useEffect, useReducer, useRef } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { continueTarget } from '../lessons/progress.js';
 import type { ProgressStore } from '../progress/store.js';
@@ -10,6 +10,7 @@ import { HOME_ACTIONS, type HomeAction } from './home-actions.js';
 import { HomeScreen } from './home.js';
 import { footerHints, matchCommand, type Command, type KeyScope } from './keymap.js';
 import { Loading } from './loading.js';
+import { ScreenKeysProvider, type KeyHandler } from './screen-keys.js';
 import { appReducer, currentScreen, initialState, type Screen } from './state.js';
 import { ThemeProvider } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -49,20 +50,23 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
   const [state, dispatch] = useReducer(appReducer, initialScreen, initialState);
   const screen = currentScreen(state);
   const scopes = scopesOf(screen);
+  const screenKeys = useRef<KeyHandler | undefined>(undefined);
+  // Read through a ref: Ink may call an input handler from the previous render.
+  const scopesRef = useRef(scopes);
+  scopesRef.current = scopes;
 
   useEffect(() => {
     // Start loading the reader while the student looks at the home screen.
     void loadReader();
   }, []);
 
+  // The one input listener: global keys first, then the shown screen's handler (see useScreenKeys).
   useInput((input, key) => {
     const command = matchCommand(['global'], input, key);
     // A screen that takes typed text leaves 'global' out of its scopes, so `q` and `?` reach it as text.
     // Ctrl-C still quits there.
-    if (!scopes.includes('global') && !(command === 'quit' && key.ctrl)) {
-      return;
-    }
-    switch (command) {
+    const globalKeys = scopesRef.current.includes('global') || (command === 'quit' && key.ctrl);
+    switch (globalKeys ? command : undefined) {
       case 'quit':
         exit();
         return;
@@ -73,6 +77,7 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
         dispatch({ type: 'back' });
         return;
       default:
+        screenKeys.current?.(input, key);
     }
   });
 
@@ -142,13 +147,15 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
 
   return (
     <ThemeProvider theme={theme}>
-      <Box flexDirection="column" width={columns}>
-        {/* Clips a screen that outgrows its rows, so the frame never reaches the terminal's last row. */}
-        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
-          {body}
+      <ScreenKeysProvider slot={screenKeys}>
+        <Box flexDirection="column" width={columns}>
+          {/* Clips a screen that outgrows its rows, so the frame never reaches the terminal's last row. */}
+          <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+            {body}
+          </Box>
+          <Footer hints={footerHints(state.helpOpen ? ['help', 'global'] : scopes, hidden)} width={columns} />
         </Box>
-        <Footer hints={footerHints(state.helpOpen ? ['help', 'global'] : scopes, hidden)} width={columns} />
-      </Box>
+      </ScreenKeysProvider>
     </ThemeProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import React, { useMemo } from 'react';
 import { continueTarget, lessonStatus, readCount } from '../lessons/progress.js';
@@ -7,6 +7,7 @@ import type { ProgressStore } from '../progress/store.js';
 import { isNarrow, truncate, wrapLine } from '../util/width.js';
 import type { HomeAction } from './home-actions.js';
 import { matchCommand } from './keymap.js';
+import { useScreenKeys } from './screen-keys.js';
 import { progressBar, STATUS_LABELS } from './lesson-labels.js';
 import { Styled, useTheme } from './theme.js';
 
@@ -51,14 +52,11 @@ export function HomeScreen({ lessons, store, notices, width, height, active, onO
     [lessons, store, narrow, width, done, target?.lesson.id, actions],
   );
 
-  useInput(
-    (input, key) => {
-      if (matchCommand(['home'], input, key) === 'home.continue' && target) {
-        onOpenLesson(target.lesson.id);
-      }
-    },
-    { isActive: active },
-  );
+  useScreenKeys((input, key) => {
+    if (matchCommand(['home'], input, key) === 'home.continue' && target) {
+      onOpenLesson(target.lesson.id);
+    }
+  }, active);
 
   const initialIndex = Math.max(0, lessons.findIndex((lesson) => lesson.id === target?.lesson.id));
   // Notices are wrapped, not truncated: a backup's path at the end of one must stay readable.

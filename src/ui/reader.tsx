@@ -1,4 +1,4 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { lessonProgress, markRead, savePosition } from '../lessons/progress.js';
@@ -10,6 +10,7 @@ import { debug } from '../util/debug.js';
 import { truncate } from '../util/width.js';
 import { HandsOnPanel } from './hands-on-panel.js';
 import { matchCommand } from './keymap.js';
+import { useScreenKeys } from './screen-keys.js';
 import { clampTop, endReached, rescaleTop, scrollTop } from './scroll.js';
 import { Styled, useTheme } from './theme.js';
 
@@ -82,7 +83,7 @@ export function ReaderScreen({ course, lesson, store, sectionId, width, height, 
   }, [top, store, lesson.id]);
   useEffect(() => () => savePosition(store, lesson.id, latestTop.current), [store, lesson.id]);
 
-  useInput(
+  useScreenKeys(
     (input, key) => {
       const command = matchCommand(['reader'], input, key);
       if (!command) {
@@ -113,7 +114,7 @@ export function ReaderScreen({ course, lesson, store, sectionId, width, height, 
           setTop((current) => scrollTop(command, current, total, view));
       }
     },
-    { isActive: active },
+    active,
   );
 
   const percent = total <= view ? 100 : Math.round(((top + view) / total) * 100);

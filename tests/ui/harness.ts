@@ -79,7 +79,7 @@ export interface Harness {
   frame: () => string;
   /**
    * Sends one keypress (a character or an escape sequence). It first yields to the event loop, because
-   * Ink attaches a new screen's input handler in a React effect that runs after the frame is written.
+   * ink-select-input reads keys through Ink's useInput, which subscribes after the frame is written.
    */
   press: (key: string) => Promise<void>;
   /** Resolves with the frame once `predicate` holds; rejects with the last frame after `timeoutMs`. */
