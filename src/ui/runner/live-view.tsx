@@ -1,5 +1,5 @@
 import { Box, Static, Text, useInput } from 'ink';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { describeRunState } from '../../runner/state.js';
 import { Styled } from '../theme.js';
 import { matchRunViewKey, runViewHints } from './keys.js';
@@ -71,7 +71,14 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
   const { store, columns, rows } = props;
   const [snapshot, setSnapshot] = useState<LiveSnapshot | undefined>(undefined);
   const [batch, setBatch] = useState<StaticBatch>({ key: 0, items: [] });
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirmingState] = useState(false);
+  // Ink attaches the new input handler in an effect after the frame is written, so a key typed right after
+  // the confirmation appears could reach the old handler; the ref gives every handler the current answer.
+  const confirmingRef = useRef(false);
+  const setConfirming = (value: boolean): void => {
+    confirmingRef.current = value;
+    setConfirmingState(value);
+  };
 
   useEffect(
     () =>
@@ -100,7 +107,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
       if (key.ctrl || (key.meta && !key.escape)) {
         return;
       }
-      const command = matchRunViewKey(input, key.escape, confirming);
+      const command = matchRunViewKey(input, key.escape, confirmingRef.current);
       switch (command) {
         case 'detach':
           props.onDetach();
