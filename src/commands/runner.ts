@@ -193,9 +193,16 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
       return;
     }
 
-    const state = context.mode.interactive
-      ? await followInteractive(runner, run, context)
-      : await followPlain(context, runner, run.id, {});
+    let state: RunState | 'detached';
+    try {
+      state = context.mode.interactive
+        ? await followInteractive(runner, run, context)
+        : await followPlain(context, runner, run.id, {});
+    } catch (error) {
+      // The run lives in its own session on the target, so only the view is lost; say how to get it back.
+      context.stderr.write(`Following run ${run.id} stopped; the run itself goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
+      throw error;
+    }
     context.exitCode = exitCodeFor(state);
     if (state === 'detached') {
       context.stdout.write(`Detached; run ${run.id} goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
