@@ -196,6 +196,7 @@ while :; do
         send L log log_offset
         send E events.jsonl events_offset
       done
+      rm -f hf_token
       echo "Z lost"
       exit 0
     fi
@@ -295,7 +296,11 @@ for dir in "$work/runs"/*/; do
   [ -f "$dir/cancel_requested" ] && cancelled=1
   alive=0
   group_id=$(cat "$dir/pgid" 2>/dev/null || echo "")
-  case $group_id in ''|*[!0-9]*) ;; *) [ -n "$(group_pids)" ] && alive=1 ;; esac
+  started=0
+  case $group_id in ''|*[!0-9]*) ;; *) started=1; [ -n "$(group_pids)" ] && alive=1 ;; esac
+  # A lost run (started, no process left, no exit status) never reached the wrapper's cleanup, so its token
+  # file is removed here. A run still starting has no pgid yet and keeps it.
+  [ "$started" = 1 ] && [ "$alive" = 0 ] && [ "$code" = - ] && rm -f "$dir/hf_token"
   stage=$(sed -n 's/.*"stage":"\([a-z]*\)".*/\1/p' "$dir/meta.json" 2>/dev/null | head -n 1)
   echo "run $id $code $cancelled $alive ${D}stage:-unknown}"
 done

@@ -118,3 +118,25 @@ describe('local runner', () => {
     await expect(followToEnd(runner, "x'; touch /tmp/pwned; '")).rejects.toThrow(/was not found on local/);
   });
 });
+
+describe('lost runs', () => {
+  it('are listed as lost and lose their token file', async () => {
+    const run = await runner.launch({
+      stage: 'finetune',
+      command: fixture('slow-stage.mjs', '1000', '50'),
+      cwd: work,
+      secrets: { hfToken: 'hf_lostRunToken0123456789' },
+    });
+    const tokenFile = path.join(run.runDir, 'hf_token');
+    expect(fs.existsSync(tokenFile)).toBe(true);
+
+    // SIGKILL to the whole group, wrapper included, is what a reboot or an OOM kill of everything looks like.
+    process.kill(-run.pgid, 'SIGKILL');
+    expect(await waitFor(() => livePidsOfGroup(run.pgid).length === 0)).toBe(true);
+    const listed = await runner.list();
+
+    expect(listed.find((summary) => summary.id === run.id)?.state).toEqual({ kind: 'lost' });
+    expect(fs.existsSync(tokenFile)).toBe(false);
+    expect((await followToEnd(runner, run.id)).state).toEqual({ kind: 'lost' });
+  });
+});
