@@ -8,7 +8,7 @@ import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../../src/runner/exit-codes.js';
 import { runPlain } from './cli-io.js';
 import { FakeGpuBin } from './fake-gpu.js';
 import { FIXTURES, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
-import { HOST_ALIAS, SshdHarness, sshdAvailable } from './sshd-harness.js';
+import { HOST_ALIAS, SshdHarness, skipSshTests } from './sshd-harness.js';
 
 const root = tempDir('cli');
 const fakeBin = new FakeGpuBin(path.join(root, 'bin'));
@@ -199,7 +199,7 @@ describe('doctor with the Hugging Face section', () => {
   });
 });
 
-describe.skipIf(!sshdAvailable())('runner commands over ssh', () => {
+describe.skipIf(skipSshTests())('runner commands over ssh', () => {
   let harness: SshdHarness;
   let sshEnv: NodeJS.ProcessEnv;
   const remoteWork = path.join(root, 'remote-work');

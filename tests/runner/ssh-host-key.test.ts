@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../src/runner/runner.js';
 import { SshConnectionError } from '../../src/runner/ssh-errors.js';
 import { tempDir } from './helpers.js';
-import { HOST_ALIAS, SshdHarness, sshdAvailable } from './sshd-harness.js';
+import { HOST_ALIAS, SshdHarness, skipSshTests } from './sshd-harness.js';
 
 let harness: SshdHarness;
 
-describe.skipIf(!sshdAvailable())('changed host key', () => {
+describe.skipIf(skipSshTests())('changed host key', () => {
   beforeAll(async () => {
     harness = await SshdHarness.start();
   });

@@ -6,7 +6,7 @@ import { createRunner, UnknownRunError, type Runner } from '../../src/runner/run
 import { SshConnectionError } from '../../src/runner/ssh-errors.js';
 import { FakeGpuBin } from './fake-gpu.js';
 import { fixture, followToEnd, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
-import { HOST_ALIAS, REFUSED_ALIAS, SshdHarness, sshdAvailable, UNKNOWN_ALIAS } from './sshd-harness.js';
+import { HOST_ALIAS, REFUSED_ALIAS, SshdHarness, skipSshTests, UNKNOWN_ALIAS } from './sshd-harness.js';
 
 const CONNECT_TIMEOUT_S = 5;
 const work = tempDir('ssh-work');
@@ -18,7 +18,7 @@ function sshRunner(host: string): Runner {
   return createRunner(host, { configFile: harness.clientConfig, workDir: work, connectTimeoutS: CONNECT_TIMEOUT_S });
 }
 
-describe.skipIf(!sshdAvailable())('ssh runner against a local sshd', () => {
+describe.skipIf(skipSshTests())('ssh runner against a local sshd', () => {
   beforeAll(async () => {
     harness = await SshdHarness.start({
       sessionEnv: { PATH: fakeBin.pathWithFirst('/usr/local/bin:/usr/bin:/bin'), MLLM_COURSE_PYTHON312: fakeBin.python },

@@ -22,6 +22,14 @@ export function sshdAvailable(): boolean {
   return fs.existsSync(SSHD_PATH) && process.getuid?.() === 0;
 }
 
+/**
+ * Skips the SSH tests on a developer machine without sshd or root. In CI (`CI` set) they run anyway, so that
+ * a missing openssh-server fails the build instead of hiding the tests.
+ */
+export function skipSshTests(): boolean {
+  return !sshdAvailable() && !process.env.CI;
+}
+
 /** Finds a free TCP port on 127.0.0.1 by binding port 0 and closing it again. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
