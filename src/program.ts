@@ -9,9 +9,10 @@ import { registerResultsCommands } from './commands/results.js';
 import { registerRunnerCommands } from './commands/runner.js';
 import { ContentError } from './util/content-error.js';
 import { resolveMode } from './util/mode.js';
+import { packagePath } from './util/package-root.js';
 
 export function packageVersion(): string {
-  const file = new URL('../package.json', import.meta.url);
+  const file = packagePath('package.json');
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string };
   return manifest.version;
 }

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ContentError } from '../util/content-error.js';
 import { DiagramSchema, LessonFrontMatterSchema, type Diagram, type Lesson, type LessonSection } from './schema.js';
+import { packagePath } from '../util/package-root.js';
 
 /** `lessons/` at the package root, both from `src/lessons` (tests) and `dist/lessons` (installed). */
-export const DEFAULT_LESSONS_DIR = fileURLToPath(new URL('../../lessons', import.meta.url));
+export const DEFAULT_LESSONS_DIR = packagePath('lessons');
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 const ANCHORED_HEADING = /^(#{2,3})\s+(.+?)\s+\{#([a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$/;

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { Lesson } from '../lessons/schema.js';
 import { ContentError } from '../util/content-error.js';
 import { BankFileSchema, QuestionSchema, TOPICS, type Question, type QuestionBank, type Topic } from './schema.js';
+import { packagePath } from '../util/package-root.js';
 
 /** `quiz/` at the package root, both from `src/quiz` (tests) and `dist/quiz` (installed). */
-export const DEFAULT_QUIZ_DIR = fileURLToPath(new URL('../../quiz', import.meta.url));
+export const DEFAULT_QUIZ_DIR = packagePath('quiz');
 
 /**
  * Loads and validates every `<topic>.yaml` in `dir`. Throws a ContentError naming the file, the question id
