@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatPrediction, formatScoreReport } from '../results/format.js';
-import { loadResults } from '../results/load.js';
+import { DEFAULT_OUT_DIR, loadResults } from '../results/load.js';
 import { ContentError } from '../util/content-error.js';
 import type { CliContext } from './context.js';
 
-export const DEFAULT_OUT_DIR = 'mllm-course-out';
 
 export function registerResultsCommands(program: Command, context: CliContext): void {
   program

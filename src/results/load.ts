@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import { ContentError } from '../util/content-error.js';
 import { PredictionSchema, ScoreDetailSchema, ScoresSchema, type Prediction, type ScoreDetail, type Scores } from './schema.js';
 
+/** Output folder of the stages when `--out` is not given, relative to the folder they start in. */
+export const DEFAULT_OUT_DIR = 'mllm-course-out';
+
 export const PREDICTIONS_FILE = path.join('infer', 'predictions.jsonl');
 export const SCORES_FILE = path.join('evaluate', 'scores.json');
 export const DETAILS_FILE = path.join('evaluate', 'details.jsonl');

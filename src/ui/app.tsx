@@ -2,6 +2,7 @@ import { Box, Text, useApp, useInput } from 'ink';
 import React, { lazy, Suspense, useCallback, useEffect, useReducer, useRef } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { continueTarget } from '../lessons/progress.js';
+import { formatHistorySummary, readHistory } from '../quiz/history.js';
 import type { ProgressStore } from '../progress/store.js';
 import type { Theme } from '../util/theme.js';
 import { Footer, FOOTER_MAX_LINES } from './footer.js';
@@ -30,6 +31,8 @@ export interface AppProps {
 // The reader pulls in marked and marked-terminal; loading it after the first frame keeps start-up short.
 const loadReader = () => import('./reader.js');
 const ReaderScreen = lazy(async () => ({ default: (await loadReader()).ReaderScreen }));
+const QuizScreen = lazy(async () => ({ default: (await import('./quiz/QuizScreen.js')).QuizScreen }));
+const ResultsPanel = lazy(async () => ({ default: (await import('./results/ResultsPanel.js')).ResultsPanel }));
 
 /** One row stays free under the frame so that it never fills the terminal (Ink redraws the whole screen then). */
 const SPARE_ROWS = 1;
@@ -40,6 +43,11 @@ function scopesOf(screen: Screen): KeyScope[] {
       return ['home', 'global'];
     case 'reader':
       return ['reader', 'global'];
+    case 'quiz':
+      // The quiz takes typed answers and shows its own key hints; only Ctrl-C stays global.
+      return ['quiz'];
+    case 'results':
+      return ['results', 'global'];
   }
 }
 
@@ -118,6 +126,7 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
             active={active}
             onOpenLesson={(lessonId) => openLesson(lessonId)}
             actions={homeActions}
+            statusLines={formatHistorySummary(readHistory(store)).split('\n')}
             onOpenAction={(action) => dispatch({ type: 'open', screen: action.screen })}
           />
         );
@@ -142,6 +151,24 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
           </Suspense>
         );
       }
+      case 'quiz':
+        return (
+          <Suspense fallback={<Loading label="Loading the quiz" />}>
+            <QuizScreen
+              key={state.stack.length}
+              store={store}
+              lessons={course.lessons}
+              onOpenLesson={(lessonId, sectionId) => openLesson(lessonId, sectionId)}
+              onExit={() => dispatch({ type: 'back' })}
+            />
+          </Suspense>
+        );
+      case 'results':
+        return (
+          <Suspense fallback={<Loading label="Loading the results" />}>
+            <ResultsPanel outDir={screen.outDir} width={columns} height={bodyHeight} active={active} />
+          </Suspense>
+        );
     }
   }
 

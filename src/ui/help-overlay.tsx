@@ -10,6 +10,7 @@ const SCOPE_TITLES: Record<KeyScope, string> = {
   reader: 'Lesson reader',
   help: 'Help',
   results: 'Results',
+  quiz: 'Quiz',
 };
 
 /** Every key of the current screen and the global keys, from the keymap table; fits in `height` rows. */

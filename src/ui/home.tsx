@@ -24,6 +24,8 @@ export interface HomeProps {
   /** Entries listed after the lessons. */
   actions: readonly HomeAction[];
   onOpenAction: (action: HomeAction) => void;
+  /** Status lines under the progress, such as the quiz history summary. */
+  statusLines?: readonly string[];
 }
 
 /** Rows the home screen uses above the lesson list, not counting notices. */
@@ -33,7 +35,7 @@ const HEADER_ROWS = 4;
 const MAX_NOTICE_ROWS = 6;
 
 /** The eight lessons with their status, overall progress and "continue where you left off". */
-export function HomeScreen({ lessons, store, notices, width, height, active, onOpenLesson, actions, onOpenAction }: HomeProps): React.JSX.Element {
+export function HomeScreen({ lessons, store, notices, width, height, active, onOpenLesson, actions, onOpenAction, statusLines = [] }: HomeProps): React.JSX.Element {
   const theme = useTheme();
   const target = continueTarget(store, lessons);
   const done = readCount(store, lessons);
@@ -61,7 +63,7 @@ export function HomeScreen({ lessons, store, notices, width, height, active, onO
   const initialIndex = Math.max(0, lessons.findIndex((lesson) => lesson.id === target?.lesson.id));
   // Notices are wrapped, not truncated: a backup's path at the end of one must stay readable.
   const noticeLines = notices.flatMap((notice) => wrapLine(`! ${notice}`, width)).slice(0, MAX_NOTICE_ROWS);
-  const limit = Math.max(1, Math.min(items.length, height - HEADER_ROWS - noticeLines.length));
+  const limit = Math.max(1, Math.min(items.length, height - HEADER_ROWS - statusLines.length - noticeLines.length));
   const continueText = target
     ? `Continue where you left off: ${target.lesson.id} ${target.lesson.title}${target.position > 0 ? `, line ${target.position + 1}` : ''} (press c)`
     : done === lessons.length && lessons.length > 0
@@ -73,6 +75,11 @@ export function HomeScreen({ lessons, store, notices, width, height, active, onO
       <Styled role="title">{truncate('mllm-course · Multimodal LLMs in medicine', width)}</Styled>
       <Text wrap="truncate-end">{truncate(`Lessons read: ${progressBar(done, lessons.length, width - 14)}`, width)}</Text>
       <Styled role="accent">{truncate(continueText, width)}</Styled>
+      {statusLines.map((line, index) => (
+        <Text key={`status-${index}`} wrap="truncate-end">
+          {truncate(line, width)}
+        </Text>
+      ))}
       {noticeLines.map((notice, index) => (
         <Text key={index} {...theme.roles.warning} wrap="truncate-end">
           {notice}

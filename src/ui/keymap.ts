@@ -6,7 +6,7 @@ import type { Key } from 'ink';
  */
 
 /** Scope of a binding; `global` bindings work on every screen unless the screen takes text input. */
-export type KeyScope = 'global' | 'home' | 'reader' | 'help' | 'results';
+export type KeyScope = 'global' | 'home' | 'reader' | 'help' | 'results' | 'quiz';
 
 export type Command =
   | 'quit'

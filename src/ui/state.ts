@@ -13,6 +13,12 @@ export type Screen =
       lessonId: string;
       /** Scroll to this section's heading on open; otherwise restore the saved position. */
       sectionId?: string;
+    }
+  | { kind: 'quiz' }
+  | {
+      kind: 'results';
+      /** Output folder of the stages, as given to `--out`. */
+      outDir: string;
     };
 
 export type ScreenKind = Screen['kind'];
