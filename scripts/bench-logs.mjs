@@ -10,13 +10,35 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { render } from 'ink';
 import React from 'react';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { createRunner } = await import(path.join(ROOT, 'dist/runner/runner.js'));
-const { LiveStore, MAX_LINES_PER_FRAME } = await import(path.join(ROOT, 'dist/ui/runner/live-store.js'));
-const { LiveView } = await import(path.join(ROOT, 'dist/ui/runner/live-view.js'));
+
+// The CLI bundle exports nothing, so the modules under test are bundled here on their own, with the same
+// esbuild the build uses. Packages stay external so that Ink and React are the copies this script imports.
+const ENTRY = path.join(ROOT, 'dist', 'bench-logs-entry.mjs');
+await build({
+  stdin: {
+    contents: [
+      "export { createRunner } from './src/runner/runner.ts';",
+      "export { LiveStore, MAX_LINES_PER_FRAME } from './src/ui/runner/live-store.ts';",
+      "export { LiveView } from './src/ui/runner/live-view.tsx';",
+    ].join('\n'),
+    resolveDir: ROOT,
+    loader: 'ts',
+  },
+  outfile: ENTRY,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  jsx: 'automatic',
+  logLevel: 'warning',
+});
+const { createRunner, LiveStore, MAX_LINES_PER_FRAME, LiveView } = await import(ENTRY);
 
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -184,4 +206,6 @@ try {
   console.log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${os.platform()}`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
+  // dist/ is published, and this bundle is not part of the package.
+  fs.rmSync(ENTRY, { force: true });
 }

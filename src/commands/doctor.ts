@@ -80,7 +80,7 @@ export function registerDoctorCommands(program: Command, context: CliContext): v
       try {
         // Checks against the largest needs of any stage: a GPU, and the disk that evaluate needs.
         const report = await runner.preflight({ gpu: true, diskBytes: STAGE_REQUIREMENTS.evaluate.diskBytes });
-        context.stdout.write(formatPreflight(report).replace(/A required check failed; the stage was not started\.\n$/, 'A required check failed.\n'));
+        context.stdout.write(formatPreflight(report));
         context.exitCode = report.ok ? RUNNER_EXIT.ok : RUNNER_EXIT.preflight;
       } catch (error) {
         if (error instanceof SshConnectionError) {

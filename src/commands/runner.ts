@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { execa } from 'execa';
 import { discoverToken } from '../hub/token.js';
@@ -16,6 +15,7 @@ import { findRun, knownTargets, recordRun, rememberTarget, workDirFor } from '..
 import { ScriptTimeoutError, SshTransport } from '../runner/transport.js';
 import { followInteractive, showPreflight } from '../ui/runner/run-ui.js';
 import { debug } from '../util/debug.js';
+import { packagePath } from '../util/package-root.js';
 import type { CliContext } from './context.js';
 
 /** ssh client config passed with `-F` in place of ~/.ssh/config, for tests and unusual setups. */
@@ -40,7 +40,7 @@ function parseHost(value: string): string {
 }
 
 function packagedRunnerDir(env: NodeJS.ProcessEnv): string {
-  return env[GPU_RUNNER_DIR_ENV] ?? fileURLToPath(new URL('../../gpu-runner', import.meta.url));
+  return env[GPU_RUNNER_DIR_ENV] ?? packagePath('gpu-runner');
 }
 
 function openRunner(context: CliContext, store: ProgressStore, target: string, explicitWorkDir?: string): Runner {
@@ -163,9 +163,12 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
     context.stdout.write(formatPreflight(report));
   }
   if (!report.ok && !options.force) {
-    context.stderr.write('Fix the failed checks above, or pass --force to start anyway.\n');
+    context.stderr.write('The stage was not started. Fix the failed checks above, or pass --force to start anyway.\n');
     context.exitCode = RUNNER_EXIT.preflight;
     return;
+  }
+  if (!report.ok) {
+    context.stdout.write('Starting anyway because of --force.\n');
   }
 
   const workDir = await runner.resolveWorkDir();

@@ -1,5 +1,5 @@
 /** Plain-text forms of runner results, for headless commands, piped output and bug reports. */
-import type { StageEvent } from './events.js';
+import type { ProgressEvent, StageEvent } from './events.js';
 import type { PreflightReport, CheckStatus } from './preflight.js';
 import type { CancelResult } from './runner.js';
 import { describeRunState, type RunState } from './state.js';
@@ -25,7 +25,7 @@ export function formatPreflight(report: PreflightReport): string {
       lines.push(`           Next: ${check.fix}`);
     }
   }
-  lines.push(report.ok ? 'All required checks passed.' : 'A required check failed; the stage was not started.');
+  lines.push(report.ok ? 'All required checks passed.' : 'A required check failed.');
   return `${lines.join('\n')}\n`;
 }
 
@@ -51,13 +51,32 @@ export function formatDuration(seconds: number | null | undefined): string {
   return minutes > 0 ? `${minutes}m${String(rest).padStart(2, '0')}s` : `${rest}s`;
 }
 
+/** Formats step/total with the unit, then loss, learning rate, ETA and message when the event has them. */
+function formatProgressFields(event: ProgressEvent): string {
+  const unit = event.unit && event.unit !== 'steps' ? event.unit : 'step';
+  const parts = [`${unit} ${event.step}${event.total === null ? '' : `/${event.total}`}`];
+  if (event.loss !== undefined) {
+    parts.push(`loss ${number(event.loss, 4)}`);
+  }
+  if (event.lr !== undefined) {
+    parts.push(`lr ${event.lr === null ? 'NaN' : event.lr.toExponential(2)}`);
+  }
+  if (event.etaS !== undefined) {
+    parts.push(`ETA ${formatDuration(event.etaS)}`);
+  }
+  if (event.message) {
+    parts.push(event.message);
+  }
+  return parts.join('  ');
+}
+
 /** Formats an event as one line of plain output; a progress line gives step/total, loss, learning rate and ETA. */
 export function formatEvent(event: StageEvent): string {
   switch (event.kind) {
     case 'start':
       return `[${event.stage}] start: ${event.message}`;
     case 'progress':
-      return `[${event.stage}] ${event.unit && event.unit !== 'steps' ? event.unit : 'step'} ${event.step}${event.total === null ? '' : `/${event.total}`}  loss ${number(event.loss, 4)}  lr ${event.lr === undefined ? '-' : event.lr === null ? 'NaN' : event.lr.toExponential(2)}  ETA ${formatDuration(event.etaS)}${event.message ? `  ${event.message}` : ''}`;
+      return `[${event.stage}] ${formatProgressFields(event)}`;
     case 'metric':
       return `[${event.stage}] metric ${event.name}${event.model ? ` (${event.model})` : ''}: ${number(event.value, 4)}`;
     case 'artifact':

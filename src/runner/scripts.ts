@@ -330,7 +330,13 @@ else
   echo "@@rc 127"
 fi
 echo "@@section python"
-for py in "${D}MLLM_COURSE_PYTHON312:-}" python3.12 python3; do
+# The same places gpu-runner/scripts/venv.sh looks, in its order, then python3.
+pyenv_python=""
+if command -v pyenv >/dev/null 2>&1; then
+  pyenv_version=$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12\.[0-9]+$' | sort -V | tail -n 1)
+  [ -n "$pyenv_version" ] && pyenv_python="$(pyenv prefix "$pyenv_version" 2>/dev/null)/bin/python3.12"
+fi
+for py in "${D}MLLM_COURSE_PYTHON312:-}" python3.12 "$pyenv_python" python3; do
   [ -n "$py" ] || continue
   command -v "$py" >/dev/null 2>&1 || continue
   version=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || continue

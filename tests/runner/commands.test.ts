@@ -72,7 +72,8 @@ describe('runner commands on this machine', () => {
     expect(result.code).toBe(RUNNER_EXIT.preflight);
     expect(result.stdout).toContain('✗ failed   GPU with at least 40 GB');
     expect(result.stdout).toContain('Next: Use a server with an A100 40/80 GB');
-    expect(result.stderr).toBe('Fix the failed checks above, or pass --force to start anyway.\n');
+    expect(result.stdout).toContain('A required check failed.\n');
+    expect(result.stderr).toBe('The stage was not started. Fix the failed checks above, or pass --force to start anyway.\n');
     expect(ProgressStore.open({ cwd: configDir }).data.runs.length).toBe(before);
   });
 

@@ -38,7 +38,7 @@ export function PreflightChecklist({ report }: { report: PreflightReport }): Rea
       {report.ok ? (
         <Styled role="success">✓ All required checks passed.</Styled>
       ) : (
-        <Styled role="error">✗ A required check failed; the stage was not started.</Styled>
+        <Styled role="error">✗ A required check failed.</Styled>
       )}
     </Box>
   );

@@ -175,7 +175,7 @@ describe('PreflightChecklist and RunsList', () => {
     expect(frame).toContain('✓ ok       NVIDIA driver and GPUs');
     expect(frame).toContain('✗ failed   GPU with at least 40 GB');
     expect(frame).toContain('Next: Use a server with an A100 40/80 GB');
-    expect(frame).toContain('✗ A required check failed; the stage was not started.');
+    expect(frame).toContain('✗ A required check failed.');
     unmount();
   });
 
