@@ -202,7 +202,7 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
         ? await followInteractive(runner, run, context)
         : await followPlain(context, runner, run.id, {});
     } catch (error) {
-      // The run lives in its own session on the target, so only the view is lost; say how to get it back.
+      // The run lives in its own session on the target, so only the view is lost; print how to re-attach.
       context.stderr.write(`Following run ${run.id} stopped; the run itself goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
       throw error;
     }
