@@ -252,6 +252,13 @@ function runnerForRun(context: CliContext, store: ProgressStore, runId: string, 
 async function logsCommand(context: CliContext, runId: string, options: TargetOptions & { follow?: boolean; events?: boolean }): Promise<void> {
   const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
   const runner = runnerForRun(context, store, runId, options);
+  if (options.follow && context.mode.interactive) {
+    const record = findRun(store, runId);
+    const runDir = record?.target === runner.target ? record.runDir : `${await runner.resolveWorkDir()}/runs/${runId}`;
+    const state = await followInteractive(runner, { id: runId, target: runner.target, runDir }, context);
+    context.exitCode = exitCodeFor(state);
+    return;
+  }
   const state = await followPlain(context, runner, runId, { once: !options.follow, events: Boolean(options.events) });
   if (state !== 'detached') {
     context.stderr.write(`Run ${runId} on ${runner.target}: ${describeRunState(state)}.\n`);

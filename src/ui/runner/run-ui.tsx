@@ -38,9 +38,12 @@ export async function showPreflight(report: PreflightReport, context: CliContext
   await instance.waitUntilExit();
 }
 
+/** The parts of a run the live view shows. */
+export type RunToFollow = Pick<LaunchedRun, 'id' | 'target' | 'runDir'>;
+
 interface RunScreenProps {
   store: LiveStore;
-  run: LaunchedRun;
+  run: RunToFollow;
   columns: number;
   rows: number;
   onDetach: () => void;
@@ -67,7 +70,7 @@ function RunScreen(props: RunScreenProps): React.JSX.Element {
 }
 
 /** Follows a run in the live view until it ends or the user detaches (`d` or Ctrl-C). */
-export async function followInteractive(runner: Runner, run: LaunchedRun, context: CliContext): Promise<RunState | 'detached'> {
+export async function followInteractive(runner: Runner, run: RunToFollow, context: CliContext): Promise<RunState | 'detached'> {
   const store = new LiveStore();
   const handle = runner.follow(run.id, {
     onLines: (lines) => store.addLines(lines),

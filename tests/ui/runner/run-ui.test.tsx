@@ -3,6 +3,7 @@ import path from 'node:path';
 import stripAnsi from 'strip-ansi';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../src/commands/context.js';
+import { runCli } from '../../../src/program.js';
 import { createRunner } from '../../../src/runner/runner.js';
 import { followInteractive } from '../../../src/ui/runner/run-ui.js';
 import { fixture, livePidsOfGroup, tempDir, waitFor } from '../../runner/helpers.js';
@@ -40,6 +41,20 @@ describe('interactive follow', () => {
     expect(screen()).toContain('loading model');
     expect(screen()).toContain('all done');
     expect(screen()).toContain(`✓ finetune on local, run ${run.id}: succeeded`);
+    expect(screen()).toContain(`Full log: ${run.runDir}/log`);
+  });
+
+  it('re-attaches with logs --follow in the live view', async () => {
+    const { context, screen } = terminal();
+    context.env = { ...process.env, MLLM_COURSE_CONFIG_DIR: path.join(work, 'config') };
+    const run = await runner.launch({ stage: 'infer', command: fixture('slow-stage.mjs', '20', '10'), cwd: work });
+
+    const code = await runCli(['node', 'mllm-course', 'logs', run.id, '--follow', '--work-dir', work], context);
+
+    expect(code).toBe(0);
+    expect(screen()).toContain('slow line 1\n');
+    expect(screen()).toContain('slow line 20\n');
+    expect(screen()).toContain(`✓ infer on local, run ${run.id}: succeeded`);
     expect(screen()).toContain(`Full log: ${run.runDir}/log`);
   });
 
