@@ -148,8 +148,12 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
     return;
   }
   const stages: StageName[] = stageArgument === 'all' ? [...STAGE_NAMES] : [stageArgument as StageName];
-  const target = options.host ?? LOCAL_TARGET;
   const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
+  const remembered = store.data.targets.last;
+  const target = options.host ?? remembered ?? LOCAL_TARGET;
+  if (options.host === undefined && remembered !== undefined) {
+    context.stdout.write(`Target: ${target}, the last one used (pass --host to choose another, --host local for this machine).\n`);
+  }
   const runner = openRunner(context, store, target, options.workDir);
 
   const requirement = {
@@ -308,14 +312,14 @@ function wrap<T extends unknown[]>(context: CliContext, action: (...args: T) => 
 }
 
 export function registerRunnerCommands(program: Command, context: CliContext): void {
-  const hostOption = ['--host <host>', 'SSH host to use, as in ~/.ssh/config or user@hostname (default: this machine)'] as const;
+  const hostOption = ['--host <host>', 'SSH host to use, as in ~/.ssh/config or user@hostname; `local` is this machine'] as const;
   const workDirOption = ['--work-dir <path>', 'work folder on the target (default: the one remembered for it, else ~/mllm-course)'] as const;
 
   program
     .command('run')
     .description(`run a hands-on stage (${STAGE_NAMES.join(', ')} or all) after a preflight, and follow it`)
     .argument('<stage>', `${STAGE_NAMES.join(', ')} or all`)
-    .option(...hostOption, parseHost)
+    .option('--host <host>', 'SSH host to run on, as in ~/.ssh/config or user@hostname; `local` is this machine (default: the last target used, else this machine)', parseHost)
     .option(...workDirOption)
     .option('--smoke', 'run the stage on a tiny synthetic input, to check the setup in a minute')
     .option('--out <dir>', 'output folder on the target, relative to the work folder (default: out)')

@@ -238,6 +238,17 @@ describe.skipIf(skipSshTests())('runner commands over ssh', () => {
     expect(logs.stdout).toContain(`out ${remoteWork}/out`);
   });
 
+  it('runs on the last target and its work folder by default', async () => {
+    fakeBin.use('h100-80gb');
+
+    const result = await runPlain(['run', 'prepare'], sshEnv);
+
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toContain(`Target: ${HOST_ALIAS}, the last one used (pass --host to choose another, --host local for this machine).`);
+    expect(result.stdout).toContain(`gpu-runner is up to date in ${remoteWork}/gpu-runner/`);
+    expect(result.stdout).toMatch(new RegExp(`Started run prepare-\\S+ \\(prepare\\) on ${HOST_ALIAS}\\.`));
+  });
+
   it('runs the interactive connection test once the key is known', async () => {
     const result = await runPlain(['test-connection', '--host', HOST_ALIAS], sshEnv);
 
