@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { execa } from 'execa';
+import { checkHubAccess } from '../hub/check.js';
+import { hubPreflightSection } from '../hub/doctor.js';
+import { formatHubSection } from '../hub/format.js';
 import { discoverToken } from '../hub/token.js';
 import { ProgressStore } from '../progress/store.js';
 import { EventsVersionError, type StageEvent } from '../runner/events.js';
@@ -130,6 +133,8 @@ function reattachHint(runId: string, target: string): string {
 }
 
 interface RunOptions extends TargetOptions {
+  /** False with --no-hub: skip the Hugging Face access check. */
+  hub: boolean;
   smoke?: boolean;
   out?: string;
   force?: boolean;
@@ -166,12 +171,28 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
   } else {
     context.stdout.write(formatPreflight(report));
   }
-  if (!report.ok && !options.force) {
+
+  // Smoke runs use synthetic data and download nothing, so only a full run needs Hub access.
+  let hubOk = true;
+  if (options.hub && !options.smoke) {
+    const hubReport = await checkHubAccess({
+      stage: stageArgument as StageName | 'all',
+      env: context.env,
+      freeDiskBytes: report.freeDiskBytes ?? null,
+      serverToken: report.serverToken.state,
+      serverTokenSource: report.serverToken.source,
+    });
+    const section = hubPreflightSection(hubReport);
+    context.stdout.write(formatHubSection(section));
+    hubOk = section.status !== 'error';
+  }
+
+  if ((!report.ok || !hubOk) && !options.force) {
     context.stderr.write('The stage was not started. Fix the failed checks above, or pass --force to start anyway.\n');
     context.exitCode = RUNNER_EXIT.preflight;
     return;
   }
-  if (!report.ok) {
+  if (!report.ok || !hubOk) {
     context.stdout.write('Starting anyway because of --force.\n');
   }
 
@@ -324,6 +345,7 @@ export function registerRunnerCommands(program: Command, context: CliContext): v
     .option('--smoke', 'run the stage on a tiny synthetic input, to check the setup in a minute')
     .option('--out <dir>', 'output folder on the target, relative to the work folder (default: out)')
     .option('--force', 'start even when a preflight check failed')
+    .option('--no-hub', 'skip the Hugging Face access check (token, gated repositories), which contacts the Hub')
     .option('--detach', 'start the run and return at once; follow it later with `logs <id> --follow`')
     .addHelpText('after', RUNNER_EXIT_HELP)
     .action(wrap(context, (stage: string, options: RunOptions) => runCommand(context, stage, options)));

@@ -3,6 +3,7 @@
  * the tools the runner needs. One probe script gathers the facts in a single round trip; the evaluation
  * is pure so that it can be tested over recorded nvidia-smi outputs.
  */
+import { parseServerTokenProbe, type ServerTokenProbe } from '../hub/server-token.js';
 import { LOCAL_TARGET } from './quote.js';
 import { probeScript } from './scripts.js';
 import type { Transport } from './transport.js';
@@ -51,6 +52,10 @@ export interface PreflightReport {
   apps: ComputeApp[];
   mig: MigInstance[];
   host: string | undefined;
+  /** Free bytes in the work folder, or undefined when df could not tell. */
+  freeDiskBytes: number | undefined;
+  /** Whether a Hugging Face token is configured on the target, and where (never its value). */
+  serverToken: ServerTokenProbe;
   /** True when no check failed. */
   ok: boolean;
 }
@@ -260,18 +265,22 @@ function checkPython(probe: Probe): PreflightCheck {
   };
 }
 
+/** Reads the available bytes from the `df -Pk` line of the probe. */
+function parseFreeDisk(probe: Probe): number | undefined {
+  const lines = (probe.disk?.text ?? '').trim().split('\n');
+  // df -P: filesystem, 1024-blocks, used, available, capacity, mount point.
+  const availableKiB = Number((lines[1] ?? '').trim().split(/\s+/)[3]);
+  return probe.disk?.rc === 0 && Number.isFinite(availableKiB) ? availableKiB * 1024 : undefined;
+}
+
 function checkDisk(probe: Probe, requirement: StageRequirement): PreflightCheck {
   const label = 'Free disk for downloads';
-  const lines = (probe.disk?.text ?? '').trim().split('\n');
-  const folder = lines[0] ?? '';
-  // df -P: filesystem, 1024-blocks, used, available, capacity, mount point.
-  const columns = (lines[1] ?? '').trim().split(/\s+/);
-  const availableKiB = Number(columns[3]);
-  if (probe.disk?.rc !== 0 || !Number.isFinite(availableKiB)) {
+  const folder = (probe.disk?.text ?? '').trim().split('\n')[0] ?? '';
+  const available = parseFreeDisk(probe);
+  if (available === undefined) {
     return { id: 'disk', label, status: 'warn', detail: `Could not read the free space of ${folder || 'the work folder'} with df.`, fix: 'Check it with `df -h` before a long run.' };
   }
 
-  const available = availableKiB * 1024;
   const detail = `${formatGB(available)} free in ${folder}; the stage needs about ${formatGB(requirement.diskBytes)} (an estimate).`;
   if (available < requirement.diskBytes) {
     return {
@@ -326,6 +335,8 @@ export function evaluatePreflight(target: string, probe: Probe, requirement: Sta
     apps: smi.facts?.apps ?? [],
     mig: smi.facts?.mig ?? [],
     host: probe.host?.text.trim() || undefined,
+    freeDiskBytes: parseFreeDisk(probe),
+    serverToken: parseServerTokenProbe(probe['hf-token']?.text ?? ''),
     ok: checks.every((check) => check.status !== 'fail'),
   };
 }

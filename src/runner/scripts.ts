@@ -10,6 +10,7 @@
  *   <work>/runs/<id>/hf_token       0600 token file, only while the run lives
  */
 import { quote, quoteAll } from './quote.js';
+import { SERVER_TOKEN_PROBE } from '../hub/server-token.js';
 import { APPS_QUERY_FIELDS, GPU_QUERY_FIELDS } from './nvidia-smi.js';
 
 /** Exit statuses of the launch script for its own failures, above what `sh` uses for commands. */
@@ -309,8 +310,8 @@ done
 
 /**
  * Builds the preflight probe: one round trip that prints sections `@@section <name>` with the output of
- * nvidia-smi (GPUs, compute processes, MIG list), the Pythons found, free disk under the work folder and
- * the tools the runner needs. Each command's exit status follows as `@@rc <n>`.
+ * nvidia-smi (GPUs, compute processes, MIG list), the Pythons found, free disk under the work folder, the
+ * tools the runner needs, and where a Hugging Face token is configured on the target (never the token). Each command's exit status follows as `@@rc <n>`.
  */
 export function probeScript(workDir: string): string {
   return String.raw`set -u
@@ -358,6 +359,9 @@ if setsid -f true >/dev/null 2>&1; then echo "setsid yes"; else echo "setsid no"
 echo "@@rc 0"
 echo "@@section host"
 echo "$(uname -sm) $(hostname)"
+echo "@@rc 0"
+echo "@@section hf-token"
+${SERVER_TOKEN_PROBE}
 echo "@@rc 0"
 `;
 }

@@ -23,6 +23,8 @@ const env: NodeJS.ProcessEnv = {
   MLLM_COURSE_PYTHON312: fakeBin.python,
   HF_HOME: path.join(root, 'hf-home'),
   HF_TOKEN: TOKEN,
+  // The Hub check of `run` stays offline here; the tests that need it point HF_ENDPOINT at a local stand-in.
+  HF_HUB_OFFLINE: '1',
   [GPU_RUNNER_DIR_ENV]: path.join(FIXTURES, 'gpu-runner'),
 };
 
@@ -167,7 +169,7 @@ describe('runner commands on this machine', () => {
   });
 });
 
-describe('doctor with the Hugging Face section', () => {
+describe('Hugging Face check against a stand-in Hub', () => {
   let server: http.Server;
   let endpoint: string;
   const requests: string[] = [];
@@ -191,12 +193,25 @@ describe('doctor with the Hugging Face section', () => {
   it('adds the hub section without changing the exit code', async () => {
     fakeBin.use('h100-80gb');
 
-    const result = await runPlain(['doctor', '--work-dir', work], { ...env, HF_ENDPOINT: endpoint });
+    const result = await runPlain(['doctor', '--work-dir', work], { ...env, HF_HUB_OFFLINE: undefined, HF_ENDPOINT: endpoint });
 
     expect(result.code).toBe(RUNNER_EXIT.ok);
     expect(result.stdout).toMatch(/\nHugging Face: (warning|error)\n/);
     expect(result.stdout).not.toContain(TOKEN);
     expect(requests.length).toBeGreaterThan(0);
+  });
+
+  it('stops a run whose token the Hub rejects', async () => {
+    fakeBin.use('h100-80gb');
+    const before = ProgressStore.open({ cwd: configDir }).data.runs.length;
+
+    const result = await runPlain(['run', 'prepare', '--host', 'local', '--work-dir', work], { ...env, HF_HUB_OFFLINE: undefined, HF_ENDPOINT: endpoint });
+
+    expect(result.stdout).toContain('Hugging Face: error');
+    expect(result.stdout).not.toContain(TOKEN);
+    expect(result.code).toBe(RUNNER_EXIT.preflight);
+    expect(result.stderr).toBe('The stage was not started. Fix the failed checks above, or pass --force to start anyway.\n');
+    expect(ProgressStore.open({ cwd: configDir }).data.runs.length).toBe(before);
   });
 });
 

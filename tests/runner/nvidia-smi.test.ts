@@ -165,6 +165,17 @@ describe('evaluatePreflight over recorded outputs', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('reports where the target keeps a token and its free disk', () => {
+    const probe = probeFor('h100-80gb');
+    probe['hf-token'] = { text: 'hf-token: file:/home/ana/.cache/huggingface/token\n', rc: 0 };
+
+    const report = evaluatePreflight('gpu-server', probe, GPU_STAGE);
+
+    expect(report.serverToken).toEqual({ state: 'present', source: 'file:/home/ana/.cache/huggingface/token' });
+    expect(report.freeDiskBytes).toBe(900_000_000 * 1024);
+    expect(evaluatePreflight('gpu-server', probeFor('h100-80gb'), GPU_STAGE).serverToken.state).toBe('unknown');
+  });
+
   it('warns when only a newer Python than 3.12 exists', () => {
     const probe = probeFor('h100-80gb');
     probe.python = { text: 'python3 3.13.1\n', rc: 0 };
