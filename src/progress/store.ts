@@ -1,11 +1,17 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import Conf from 'conf';
 import { debug } from '../util/debug.js';
 import { migrateProgress, NewerProgressError } from './migrate.js';
+import { salvageProgress } from './salvage.js';
 import { emptyProgress, ProgressSchema, type Progress } from './schema.js';
 
 export const PROJECT_NAME = 'mllm-course';
 export const CONFIG_DIR_ENV = 'MLLM_COURSE_CONFIG_DIR';
+const PROGRESS_FILE = 'progress.json';
+
+/** Dropped entries named in the warning; the backup keeps them all. */
+const MAX_DROPPED_SHOWN = 3;
 
 export interface ProgressStoreOptions {
   /** Folder of the progress file; defaults to `$MLLM_COURSE_CONFIG_DIR`, then the OS config folder. */
@@ -67,18 +73,25 @@ export class ProgressStore {
         // conf throws on invalid JSON before we could back the file up; keep the text and back it up below.
         deserialize: (text: string) => {
           try {
-            return JSON.parse(text) as Record<string, unknown>;
+            const parsed: unknown = JSON.parse(text);
+            if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+              return parsed as Record<string, unknown>;
+            }
           } catch {
-            this.#corruptText = text;
-            return {};
+            // Reported below as a file that is not valid JSON.
           }
+          this.#corruptText = text;
+          return {};
         },
       });
     } catch (error) {
-      const folder = cwd ?? 'the default config folder';
+      const failure = error as NodeJS.ErrnoException;
+      const file = cwd ? path.join(cwd, PROGRESS_FILE) : `${PROGRESS_FILE} in the default config folder`;
+      // A read of a folder fails with EISDIR and no path: progress.json itself is the folder.
+      const failed = failure.path ?? (failure.code === 'EISDIR' ? file : (cwd ?? 'the default config folder'));
       this.warnings.push(
-        `Cannot open the progress folder ${folder} (${describeError(error)}); progress is kept only until you quit. ` +
-          `Set ${CONFIG_DIR_ENV} to a writable folder to keep it.`,
+        `Cannot use ${failed} for progress (${describeError(error)}); progress is kept only until you quit. ` +
+          `Move that path away, or set ${CONFIG_DIR_ENV} to a writable folder.`,
       );
       debug('progress store in memory', error);
     }
@@ -103,7 +116,7 @@ export class ProgressStore {
 
     if (this.#corruptText !== undefined) {
       if (reportProblems) {
-        this.#backUp('it is not valid JSON');
+        this.#backUp('it is not a valid JSON object');
       }
       return undefined;
     }
@@ -112,8 +125,9 @@ export class ProgressStore {
       return undefined;
     }
 
+    let migrated: unknown;
     try {
-      return ProgressSchema.parse(migrateProgress(raw));
+      migrated = migrateProgress(raw);
     } catch (error) {
       if (!reportProblems) {
         return undefined;
@@ -126,9 +140,24 @@ export class ProgressStore {
       this.#backUp(`it does not match the expected layout: ${describeError(error)}`);
       return undefined;
     }
+
+    const parsed = ProgressSchema.safeParse(migrated);
+    if (parsed.success) {
+      return parsed.data;
+    }
+    if (!reportProblems) {
+      return undefined;
+    }
+
+    // Keep what is valid, so that one bad entry does not cost every read lesson and the quiz history.
+    const salvaged = salvageProgress(migrated as Record<string, unknown>);
+    const shown = salvaged.dropped.slice(0, MAX_DROPPED_SHOWN).join('; ');
+    const more = salvaged.dropped.length > MAX_DROPPED_SHOWN ? ` and ${salvaged.dropped.length - MAX_DROPPED_SHOWN} more` : '';
+    this.#backUp(`it does not match the expected layout (${shown}${more}). The valid entries were kept`, 'keep');
+    return salvaged.progress;
   }
 
-  #backUp(reason: string): void {
+  #backUp(reason: string, outcome: 'empty' | 'keep' = 'empty'): void {
     const file = this.#conf?.path;
     if (!file) {
       return;
@@ -139,8 +168,8 @@ export class ProgressStore {
     try {
       fs.copyFileSync(file, backup);
       this.warnings.push(
-        `The progress file ${file} could not be used because ${reason}. It was copied to ${backup}; ` +
-          'starting with empty progress.',
+        `The progress file ${file} could not be used as it was because ${reason}. It was copied to ${backup}` +
+          (outcome === 'empty' ? '; starting with empty progress.' : '.'),
       );
     } catch (error) {
       this.#readOnly = true;
@@ -174,7 +203,8 @@ export class ProgressStore {
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${error.message}` : error.message;
+    // Node's fs errors already start with their code ("ENOTDIR: not a directory, ...").
+    return code && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
 }
