@@ -57,15 +57,19 @@ export interface HubCheckOptions {
 
 /** Raised for an endpoint that is not an http(s) URL; the command reports it as bad usage. */
 export class InvalidEndpointError extends Error {
-  constructor(readonly endpoint: string) {
-    super(`Invalid Hub endpoint "${endpoint}": expected an http:// or https:// URL such as ${DEFAULT_HUB_ENDPOINT}.`);
+  constructor(readonly endpoint: string, problem = `expected an http:// or https:// URL such as ${DEFAULT_HUB_ENDPOINT}`) {
+    super(`Invalid Hub endpoint "${endpoint}": ${problem}.`);
     this.name = 'InvalidEndpointError';
   }
 }
 
 /** Picks the Hub URL: the explicit option, else HF_ENDPOINT, else huggingface.co; without a trailing slash. */
 export function resolveEndpoint(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
-  const raw = explicit || env.HF_ENDPOINT || DEFAULT_HUB_ENDPOINT;
+  // An empty --endpoint (say, an unset shell variable) must not fall back to the public Hub unnoticed.
+  if (explicit !== undefined && explicit.trim() === '') {
+    throw new InvalidEndpointError(explicit);
+  }
+  const raw = explicit ?? (env.HF_ENDPOINT || DEFAULT_HUB_ENDPOINT);
   let url: URL;
   try {
     url = new URL(raw);
@@ -74,6 +78,10 @@ export function resolveEndpoint(explicit: string | undefined, env: NodeJS.Proces
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidEndpointError(raw);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // fetch rejects such URLs, and the report would print the password in every fix it suggests.
+    throw new InvalidEndpointError(`${url.protocol}//***@${url.host}`, 'it must not contain a user name or password; pass the token through HF_TOKEN instead');
   }
   return raw.replace(/\/+$/, '');
 }
@@ -203,8 +211,9 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
       requirement.type === 'model'
         ? await modelInfo({ name: requirement.id, ...common })
         : await datasetInfo({ name: requirement.id, ...common });
-    report.gated = info.gated;
-    report.private = info.private;
+    // A Hub (or a mirror) that answers with another shape must not print "gated (undefined)".
+    report.gated = info.gated === false || info.gated === 'auto' || info.gated === 'manual' ? info.gated : null;
+    report.private = typeof info.private === 'boolean' ? info.private : null;
     repositoryFound = true;
 
     const listed: RepoFile[] = [];

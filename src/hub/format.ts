@@ -1,5 +1,9 @@
 import type { HubReport, ProblemCode, RepoAccess, RepoReport, StageTokenSource } from './report.js';
 import { formatGigabytes } from './report.js';
+import { sanitizeLine } from '../util/sanitize.js';
+
+/** Characters kept of one report line; a Hub answer can put arbitrary text into one. */
+const MAX_LINE_CHARS = 400;
 
 /** Status of one line; the views map it to a theme role, a glyph and a word. */
 export type LineTone = 'ok' | 'warning' | 'error' | 'info';
@@ -60,7 +64,9 @@ export function hubSection(report: HubReport): HubSection {
 
   const hasError = report.problems.some((problem) => problem.severity === 'error');
   const hasWarning = report.problems.length > 0;
-  return { title: 'Hugging Face', status: hasError ? 'error' : hasWarning ? 'warning' : 'ok', lines };
+  // Account names and error messages come from the Hub: strip escape sequences and cut overlong text.
+  const cleaned = lines.map((line) => ({ ...line, text: sanitizeLine(line.text, MAX_LINE_CHARS) }));
+  return { title: 'Hugging Face', status: hasError ? 'error' : hasWarning ? 'warning' : 'ok', lines: cleaned };
 }
 
 function tokenLines(report: HubReport): ReportLine[] {

@@ -32,6 +32,18 @@ describe('formatHubReport', () => {
     expect(text).toContain('    Fix: Open https://huggingface.co/google/medgemma-1.5-4b-it, log in as ana, and accept the terms.');
   });
 
+  it('strips escape sequences from Hub text', () => {
+    const base = buildReport();
+    const report = { ...base, account: { ...base.account!, name: '\u001b[2J\u001b[31mevil\u001b]0;pwned\u0007' + 'x'.repeat(600) } };
+    const text = formatHubReport(report);
+
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('Account evil');
+    for (const line of text.split('\n')) {
+      expect(line.length).toBeLessThanOrEqual(420);
+    }
+  });
+
   it('prints a disk shortage', () => {
     const report = buildReport({ disk: checkDiskSpace(8_640_000_000, 5_000_000_000) });
     const text = formatHubReport(report);

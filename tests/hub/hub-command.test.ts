@@ -161,6 +161,21 @@ describe('hub check', () => {
     expect(result.stderr).toContain('Invalid Hub endpoint "ftp://example.org"');
   });
 
+  it('exits 2 for an empty endpoint', async () => {
+    const result = await run(['hub', 'check', '--endpoint', ''], baseEnv());
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Invalid Hub endpoint ""');
+  });
+
+  it('exits 2 for an endpoint with a password', async () => {
+    const result = await run(['hub', 'check', '--endpoint', 'http://user:secret-pass@127.0.0.1:9'], baseEnv());
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('must not contain a user name or password');
+    expect(result.stderr + result.stdout).not.toContain('secret-pass');
+  });
+
   it('documents the exit codes', async () => {
     const result = await run(['hub', 'check', '--help'], baseEnv());
 
