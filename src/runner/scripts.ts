@@ -309,9 +309,10 @@ done
 }
 
 /**
- * Builds the preflight probe: one round trip that prints sections `@@section <name>` with the output of
- * nvidia-smi (GPUs, compute processes, MIG list), the Pythons found, free disk under the work folder, the
- * tools the runner needs, and where a Hugging Face token is configured on the target (never the token). Each command's exit status follows as `@@rc <n>`.
+ * Builds the preflight probe, which gathers every fact in one round trip. It prints sections
+ * `@@section <name>`: nvidia-smi output (GPUs, compute processes, MIG list), the Pythons found, free disk
+ * under the work folder, the tools the runner needs, and where a Hugging Face token is configured on the
+ * target (never the token). Each command's exit status follows as `@@rc <n>`.
  */
 export function probeScript(workDir: string): string {
   return String.raw`set -u

@@ -73,7 +73,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
   const [batch, setBatch] = useState<StaticBatch>({ key: 0, items: [] });
   const [confirming, setConfirmingState] = useState(false);
   // Ink attaches the new input handler in an effect after the frame is written, so a key typed right after
-  // the confirmation appears could reach the old handler; the ref gives every handler the current answer.
+  // the confirmation appears could reach the old handler. The ref gives every handler the current state.
   const confirmingRef = useRef(false);
   const setConfirming = (value: boolean): void => {
     confirmingRef.current = value;
