@@ -224,7 +224,7 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
     let state: RunState | 'detached';
     try {
       state = context.mode.interactive
-        ? await followInteractive(runner, run, context)
+        ? await followInteractive(runner, { ...run, stage }, context)
         : await followPlain(context, runner, run.id, {});
     } catch (error) {
       // The run lives in its own session on the target, so only the view is lost; print how to re-attach.
@@ -280,7 +280,7 @@ async function logsCommand(context: CliContext, runId: string, options: TargetOp
   if (options.follow && context.mode.interactive) {
     const record = findRun(store, runId);
     const runDir = record?.target === runner.target ? record.runDir : `${await runner.resolveWorkDir()}/runs/${runId}`;
-    const state = await followInteractive(runner, { id: runId, target: runner.target, runDir }, context);
+    const state = await followInteractive(runner, { id: runId, target: runner.target, runDir, ...(record ? { stage: record.stage } : {}) }, context);
     context.exitCode = exitCodeFor(state);
     return;
   }

@@ -15,6 +15,8 @@ export interface LiveViewProps {
   store: LiveStore;
   runId: string;
   target: string;
+  /** Stage name to show until the first event names it. */
+  stage?: string;
   /** Path of the full log on the target, always shown. */
   logPath: string;
   columns: number;
@@ -136,7 +138,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
 
   // Rows in order of importance; what does not fit in a short terminal is dropped from the end of this list.
   const rowsByImportance: { key: string; element: React.JSX.Element }[] = [];
-  rowsByImportance.push({ key: 'status', element: <Styled role={stateRole}>{`${stateGlyph} ${snapshot?.stage ?? 'stage'} on ${props.target}, run ${props.runId}: ${stateText}`}</Styled> });
+  rowsByImportance.push({ key: 'status', element: <Styled role={stateRole}>{`${stateGlyph} ${snapshot?.stage ?? props.stage ?? 'run'} on ${props.target}, run ${props.runId}: ${stateText}`}</Styled> });
   if (snapshot?.progress) {
     rowsByImportance.push({ key: 'progress', element: <Text wrap="truncate-end">{formatProgressLine(snapshot.progress, width)}</Text> });
   }

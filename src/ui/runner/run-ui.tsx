@@ -36,10 +36,12 @@ export async function showPreflight(report: PreflightReport, context: CliContext
   );
   instance.unmount();
   await instance.waitUntilExit();
+  // Ink leaves the cursor at the end of its last line; what follows starts on a line of its own.
+  context.stdout.write('\n');
 }
 
 /** The parts of a run the live view shows. */
-export type RunToFollow = Pick<LaunchedRun, 'id' | 'target' | 'runDir'>;
+export type RunToFollow = Pick<LaunchedRun, 'id' | 'target' | 'runDir'> & { stage?: string };
 
 interface RunScreenProps {
   store: LiveStore;
@@ -58,6 +60,7 @@ function RunScreen(props: RunScreenProps): React.JSX.Element {
       store={props.store}
       runId={props.run.id}
       target={props.run.target}
+      {...(props.run.stage ? { stage: props.run.stage } : {})}
       logPath={`${props.run.runDir}/log`}
       columns={props.columns}
       rows={props.rows}
@@ -118,6 +121,7 @@ export async function followInteractive(runner: Runner, run: RunToFollow, contex
     process.removeListener('SIGINT', onInterrupt);
     instance.unmount();
     await instance.waitUntilExit();
+    context.stdout.write('\n');
     store.dispose();
   }
 }

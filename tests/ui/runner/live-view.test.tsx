@@ -148,7 +148,7 @@ describe('LiveView', () => {
     store.finish({ kind: 'failed', exitCode: 3 });
     const frame = await harness.waitFor((text) => text.includes('failed'), 'the final state');
 
-    expect(frame).toContain(`✗ stage on gpu-server, run ${RUN_ID}: failed (exit 3:`);
+    expect(frame).toContain(`✗ run on gpu-server, run ${RUN_ID}: failed (exit 3:`);
     expect(frame).toContain('The run has ended.');
     harness.instance.unmount();
   });
