@@ -185,11 +185,26 @@ export class Runner {
     const decoder = new FollowDecoder(sink, options);
     const stream = this.transport.stream(followScript(this.workDir, runId, options.once));
     let detached = false;
+    let streamError: Error | undefined;
 
-    stream.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));
+    stream.stdout.on('data', (chunk: Buffer) => {
+      if (streamError) {
+        return;
+      }
+      try {
+        decoder.push(chunk);
+      } catch (error) {
+        // A malformed frame means the follower's output cannot be trusted; stop reading instead of crashing.
+        streamError = error instanceof Error ? error : new Error(String(error));
+        stream.kill();
+      }
+    });
     const finished = stream.done.then((result): RunState | 'detached' => {
       if (detached) {
         return 'detached';
+      }
+      if (streamError) {
+        throw new Error(`Following run ${runId} on ${this.target} failed: ${streamError.message}. Attach again with \`mllm-course logs ${runId} --follow\`.`);
       }
       if (decoder.missing) {
         throw new UnknownRunError(runId, this.target);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FollowDecoder, FrameReader } from '../../src/runner/follow.js';
+import { Runner } from '../../src/runner/runner.js';
+import { LocalTransport, type ScriptStream } from '../../src/runner/transport.js';
 
 describe('FrameReader', () => {
   it('reads frames cut at every byte', () => {
@@ -58,5 +60,23 @@ describe('FollowDecoder', () => {
     expect(warnings[0]).toMatch(/protocol version 2/);
     expect(lines).toEqual(['ok']);
     expect(decoder.state).toEqual({ kind: 'lost' });
+  });
+});
+
+describe('Runner.follow with a broken follower', () => {
+  it('rejects with a clear error instead of crashing', async () => {
+    // A transport whose follower prints something that is not a frame, as a broken remote shell might.
+    class GarbageTransport extends LocalTransport {
+      override stream(): ScriptStream {
+        return super.stream("printf 'L 2\\nok\\nnot a frame header\\n'\n");
+      }
+    }
+    const runner = new Runner(new GarbageTransport(), '/nonexistent');
+
+    const handle = runner.follow('infer-20260101-000000-abcd', {});
+
+    await expect(handle.finished).rejects.toThrow(
+      'Following run infer-20260101-000000-abcd on local failed: invalid frame header from the follower: "not a frame header".',
+    );
   });
 });
