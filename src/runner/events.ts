@@ -82,6 +82,8 @@ export interface ParseProblems {
   ignoredKinds: number;
 }
 
+/** A line that carries a progress event, as written with or without spaces after the colon. */
+const PROGRESS_KIND = /"kind"\s*:\s*"progress"/;
 const MAX_PROBLEM_SAMPLES = 5;
 const MAX_SAMPLE_CHARS = 200;
 
@@ -190,17 +192,46 @@ export class EventsParser {
   readonly problems: ParseProblems = { invalidLines: 0, samples: [], ignoredKinds: 0 };
   #partial = '';
 
+  /**
+   * @param coalesceProgress keep only the last progress event of each chunk, for a view that shows the
+   *   latest progress only. It keeps a burst of events from piling up as old-generation garbage.
+   */
+  constructor(private readonly coalesceProgress = false) {}
+
   push(chunk: string): StageEvent[] {
     const text = this.#partial + chunk;
     const lines = text.split('\n');
     this.#partial = lines.pop() ?? '';
 
     const events: StageEvent[] = [];
-    for (const line of lines) {
-      const event = this.#parseLine(line);
-      if (event) {
-        events.push(event);
+    let progressIndex = -1;
+    // Progress lines before the chunk's last one are dropped unparsed when coalescing: parsing thousands of
+    // events only to discard them is what made a burst of events cost memory.
+    let lastProgressLine = -1;
+    if (this.coalesceProgress) {
+      for (let index = lines.length - 1; index >= 0; index -= 1) {
+        if (PROGRESS_KIND.test(lines[index]!)) {
+          lastProgressLine = index;
+          break;
+        }
       }
+    }
+    for (const [index, line] of lines.entries()) {
+      if (lastProgressLine >= 0 && index < lastProgressLine && PROGRESS_KIND.test(line)) {
+        continue;
+      }
+      const event = this.#parseLine(line);
+      if (!event) {
+        continue;
+      }
+      if (this.coalesceProgress && event.kind === 'progress') {
+        if (progressIndex >= 0) {
+          events[progressIndex] = event;
+          continue;
+        }
+        progressIndex = events.length;
+      }
+      events.push(event);
     }
     return events;
   }

@@ -100,13 +100,23 @@ export interface FollowSink {
   onWarning?(message: string): void;
 }
 
+export interface FollowOptions {
+  /** Lines of the log tail kept in memory. */
+  tailLines?: number;
+  /**
+   * Deliver only the last progress event of each chunk (the order of other events is kept), for views
+   * that show only the latest progress.
+   */
+  coalesceProgress?: boolean;
+}
+
 /**
  * Decodes follower frames into lines and events. It keeps its own log pipeline so that a consumer can read
  * the tail and live line at any time.
  */
 export class FollowDecoder {
   readonly log: LogPipeline;
-  readonly events = new EventsParser();
+  readonly events: EventsParser;
   state: RunState | undefined;
   missing = false;
   #reader = new FrameReader();
@@ -114,8 +124,9 @@ export class FollowDecoder {
   #eventsDecoder = new StringDecoder('utf8');
   #eventsRejected = false;
 
-  constructor(private readonly sink: FollowSink, options: { tailLines?: number } = {}) {
+  constructor(private readonly sink: FollowSink, options: FollowOptions = {}) {
     this.log = new LogPipeline({ maxLines: options.tailLines });
+    this.events = new EventsParser(options.coalesceProgress);
   }
 
   push(chunk: Buffer): void {

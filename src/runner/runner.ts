@@ -3,7 +3,7 @@
  * follow, list and cancel detached stage runs. Local and SSH runners differ only in their transport.
  */
 import type { StageEvent } from './events.js';
-import { FollowDecoder, type FollowSink } from './follow.js';
+import { FollowDecoder, type FollowOptions, type FollowSink } from './follow.js';
 import { LogPipeline } from './log-pipeline.js';
 import { runPreflight, type PreflightReport, type StageRequirement } from './preflight.js';
 import { isValidRunId, LOCAL_TARGET, newRunId, quote } from './quote.js';
@@ -180,7 +180,7 @@ export class Runner {
    * delivers every line once, because the follower reads from offset 0 and then only new bytes. With
    * `once`, it delivers what is there now and resolves with `running` for a run that goes on.
    */
-  follow(runId: string, sink: FollowSink, options: { tailLines?: number; once?: boolean } = {}): FollowHandle {
+  follow(runId: string, sink: FollowSink, options: FollowOptions & { once?: boolean } = {}): FollowHandle {
     this.#checkRunId(runId);
     const decoder = new FollowDecoder(sink, options);
     const stream = this.transport.stream(followScript(this.workDir, runId, options.once));

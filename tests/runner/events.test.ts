@@ -87,6 +87,29 @@ describe('EventsParser', () => {
     expect(parser.problems.ignoredKinds).toBe(1);
   });
 
+  it('coalesces progress events when asked', () => {
+    const parser = new EventsParser(true);
+
+    const events = parser.push(
+      line({ kind: 'start', message: 'go' }) +
+        line({ kind: 'progress', step: 1, total: 3 }) +
+        line({ kind: 'metric', name: 'loss', value: 1 }) +
+        '{"v": 1, "seq": 4, "ts": 2, "stage": "finetune", "kind": "progress", "step": 2, "total": 3}\n' +
+        line({ kind: 'progress', step: 3, total: 3 }) +
+        line({ kind: 'done', message: 'end' }),
+    );
+
+    expect(events.map((event) => event.kind)).toEqual(['start', 'metric', 'progress', 'done']);
+    expect(events[2]).toMatchObject({ kind: 'progress', step: 3 });
+    expect(new EventsParser(false).push(line({ kind: 'progress', step: 1, total: 2 }) + line({ kind: 'progress', step: 2, total: 2 }))).toHaveLength(2);
+  });
+
+  it('still rejects another version when coalescing', () => {
+    const parser = new EventsParser(true);
+
+    expect(() => parser.push(line({ kind: 'progress', step: 1, total: 2 }) + '{"v":2,"seq":2,"ts":1,"stage":"x","kind":"progress","step":2,"total":2}\n')).toThrow(EventsVersionError);
+  });
+
   it('rejects another protocol version clearly', () => {
     const parser = new EventsParser();
 

@@ -80,7 +80,7 @@ export async function followInteractive(runner: Runner, run: RunToFollow, contex
     onLiveLine: (line) => store.setLiveLine(line),
     onEvents: (events) => store.addEvents(events),
     onWarning: (message) => store.warn(message),
-  });
+  }, { coalesceProgress: true });
 
   const cancel = (report: (status: string) => void): void => {
     report('Cancelling: SIGINT, then SIGTERM, then SIGKILL to the process group…');
