@@ -10,7 +10,7 @@ import { EventsVersionError, type StageEvent } from '../runner/events.js';
 import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../runner/exit-codes.js';
 import { formatCancel, formatEvent, formatPreflight, formatRunsTable, type RunRow } from '../runner/format.js';
 import { InvalidHostError, LOCAL_TARGET, validateHost } from '../runner/quote.js';
-import { createRunner, UnknownRunError, type Runner } from '../runner/runner.js';
+import { createRunner, DEFAULT_FOLLOW_RETRIES, UnknownRunError, type Runner } from '../runner/runner.js';
 import { SshConnectionError } from '../runner/ssh-errors.js';
 import { isStageName, STAGE_NAMES, STAGE_REQUIREMENTS, stageCommand, type StageName } from '../runner/stages.js';
 import { describeRunState, type RunState } from '../runner/state.js';
@@ -107,11 +107,17 @@ async function followPlain(context: CliContext, runner: Runner, runId: string, o
     context.stdout.write(`${formatEvent(event)}\n`);
   };
 
-  const handle = runner.follow(runId, {
-    onLines: (lines) => context.stdout.write(`${lines.join('\n')}\n`),
-    onEvents: (events) => (showEvents ? events.forEach(printEvent) : undefined),
-    onWarning: (message) => context.stderr.write(`warning: ${message}\n`),
-  }, { once: options.once });
+  const sink = {
+    onLines: (lines: string[]) => context.stdout.write(`${lines.join('\n')}\n`),
+    onEvents: (events: StageEvent[]) => (showEvents ? events.forEach(printEvent) : undefined),
+    onWarning: (message: string) => context.stderr.write(`warning: ${message}\n`),
+  };
+  const handle = options.once
+    ? runner.follow(runId, sink, { once: true })
+    : runner.followWithReconnect(runId, sink, {
+        onReconnect: (attempt, error) =>
+          context.stderr.write(`warning: ${error.message} Reconnecting (attempt ${attempt} of ${DEFAULT_FOLLOW_RETRIES}); the run goes on.\n`),
+      });
 
   // Ctrl-C detaches: the run lives in its own session on the target and goes on.
   const onInterrupt = (): void => handle.detach();

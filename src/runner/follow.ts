@@ -119,6 +119,9 @@ export class FollowDecoder {
   readonly events: EventsParser;
   state: RunState | undefined;
   missing = false;
+  /** Bytes of the log and of the events file received so far: where a new follower resumes. */
+  logBytes = 0;
+  eventsBytes = 0;
   #reader = new FrameReader();
   #logDecoder = new StringDecoder('utf8');
   #eventsDecoder = new StringDecoder('utf8');
@@ -135,9 +138,16 @@ export class FollowDecoder {
     }
   }
 
+  /** Starts reading frames afresh for a new follower; a frame cut by the old connection is resent from its bytes. */
+  resume(): void {
+    this.#reader = new FrameReader();
+    this.missing = false;
+  }
+
   #apply(frame: Frame): void {
     switch (frame.type) {
       case 'log': {
+        this.logBytes += frame.data.length;
         const previousLive = this.log.liveLine;
         const lines = this.log.push(this.#logDecoder.write(frame.data));
         if (lines.length > 0) {
@@ -149,6 +159,7 @@ export class FollowDecoder {
         return;
       }
       case 'events':
+        this.eventsBytes += frame.data.length;
         this.#pushEvents(this.#eventsDecoder.write(frame.data));
         return;
       case 'exit':

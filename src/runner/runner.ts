@@ -16,6 +16,7 @@ import {
   listRunsScript,
   type CancelTimeouts,
 } from './scripts.js';
+import { SshConnectionError } from './ssh-errors.js';
 import { runStateFromFacts, type RunState } from './state.js';
 import { environmentScript, syncRunner, WORK_DIR_EXPANSION, type SyncResult } from './sync.js';
 import { LocalTransport, SshTransport, type ScriptStream, type SshOptions, type Transport } from './transport.js';
@@ -28,6 +29,33 @@ export class UnknownRunError extends Error {
     super(`Run ${JSON.stringify(runId)} was not found on ${target}. List the runs with \`mllm-course runs\`.`);
     this.name = 'UnknownRunError';
   }
+}
+
+/** The follower ended without the run's final state, for example because the connection was cut. */
+export class FollowInterruptedError extends Error {
+  constructor(readonly runId: string, target: string, detail: string) {
+    super(`Following run ${runId} on ${target} stopped early (${detail}). Attach again with \`mllm-course logs ${runId} --follow\`.`);
+    this.name = 'FollowInterruptedError';
+  }
+}
+
+export interface ReconnectOptions {
+  /** Reconnections tried in a row without new data before giving up. */
+  retries?: number;
+  /** Milliseconds to wait before reconnection number `attempt` (1-based). */
+  delayMs?: (attempt: number) => number;
+  /** Called before each reconnection, with the error that ended the previous follower. */
+  onReconnect?: (attempt: number, error: Error) => void;
+}
+
+export const DEFAULT_FOLLOW_RETRIES = 5;
+
+/** Errors after which a new follower may work: a cut or timed-out connection, not a missing run. */
+function isReconnectable(error: unknown): error is Error {
+  if (error instanceof FollowInterruptedError) {
+    return true;
+  }
+  return error instanceof SshConnectionError && ['connection-lost', 'timeout', 'connection-refused'].includes(error.kind);
 }
 
 export interface LaunchOptions {
@@ -180,10 +208,12 @@ export class Runner {
    * delivers every line once, because the follower reads from offset 0 and then only new bytes. With
    * `once`, it delivers what is there now and resolves with `running` for a run that goes on.
    */
-  follow(runId: string, sink: FollowSink, options: FollowOptions & { once?: boolean } = {}): FollowHandle {
+  follow(runId: string, sink: FollowSink, options: FollowOptions & { once?: boolean; decoder?: FollowDecoder } = {}): FollowHandle {
     this.#checkRunId(runId);
-    const decoder = new FollowDecoder(sink, options);
-    const stream = this.transport.stream(followScript(this.workDir, runId, options.once));
+    const decoder = options.decoder ?? new FollowDecoder(sink, options);
+    decoder.resume();
+    const start = { log: decoder.logBytes, events: decoder.eventsBytes };
+    const stream = this.transport.stream(followScript(this.workDir, runId, options.once, start));
     let detached = false;
     let streamError: Error | undefined;
 
@@ -210,7 +240,7 @@ export class Runner {
         throw new UnknownRunError(runId, this.target);
       }
       if (!decoder.state) {
-        throw new Error(`Following run ${runId} on ${this.target} stopped early (exit ${result.exitCode}): ${result.stderr.trim() || 'no message'}. Attach again with \`mllm-course logs ${runId} --follow\`.`);
+        throw new FollowInterruptedError(runId, this.target, `exit ${result.exitCode}: ${result.stderr.trim() || 'no message'}`);
       }
       return decoder.state;
     }, (error: unknown): RunState | 'detached' => {
@@ -227,6 +257,64 @@ export class Runner {
       detach: () => {
         detached = true;
         stream.kill();
+      },
+    };
+  }
+
+  /**
+   * Follows like `follow`, and when the connection drops it starts a new follower from the bytes already
+   * received, so no line is shown twice or lost. It gives up after `retries` failures in a row without new
+   * data, and never retries a missing run.
+   */
+  followWithReconnect(runId: string, sink: FollowSink, options: FollowOptions & ReconnectOptions = {}): FollowHandle & { current: () => FollowHandle } {
+    const retries = options.retries ?? DEFAULT_FOLLOW_RETRIES;
+    const delayMs = options.delayMs ?? ((attempt: number) => Math.min(8_000, 500 * 2 ** (attempt - 1)));
+    let current = this.follow(runId, sink, options);
+    let detached = false;
+    let wake: (() => void) | undefined;
+
+    const finished = (async (): Promise<RunState | 'detached'> => {
+      let attempt = 0;
+      let bytesAtFailure = -1;
+      for (;;) {
+        try {
+          return await current.finished;
+        } catch (error) {
+          if (detached) {
+            return 'detached';
+          }
+          const received = current.decoder.logBytes + current.decoder.eventsBytes;
+          attempt = received > bytesAtFailure ? 1 : attempt + 1;
+          bytesAtFailure = received;
+          if (!isReconnectable(error) || attempt > retries) {
+            throw error;
+          }
+          options.onReconnect?.(attempt, error);
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, delayMs(attempt));
+          });
+          if (detached) {
+            return 'detached';
+          }
+          current = this.follow(runId, sink, { ...options, decoder: current.decoder });
+        }
+      }
+    })();
+
+    return {
+      finished,
+      get decoder() {
+        return current.decoder;
+      },
+      get stream() {
+        return current.stream;
+      },
+      current: () => current,
+      detach: () => {
+        detached = true;
+        current.detach();
+        wake?.();
       },
     };
   }

@@ -147,17 +147,21 @@ const MAX_FRAME_BYTES = 262_144;
  * frames `L <bytes>\n<data>` and `E <bytes>\n<data>`, until the run ends. Then it sends
  * `X <exit status> <1 when cancelled>`, or `Z lost` when the process group is gone without an exit status.
  * It sends `N` when the run folder does not exist, and `H` every few seconds so that a dead connection is noticed.
- * With `once`, it sends what the files hold now and ends with `R` when the run is still going.
+ * With `once`, it sends what the files hold now and ends with `R` when the run is still going. `start`
+ * gives the byte offsets to resume from after a dropped connection.
  */
-export function followScript(workDir: string, runId: string, once = false): string {
+export function followScript(workDir: string, runId: string, once = false, start: { log: number; events: number } = { log: 0, events: 0 }): string {
+  if (!Number.isSafeInteger(start.log) || !Number.isSafeInteger(start.events) || start.log < 0 || start.events < 0) {
+    throw new Error(`invalid follow offsets ${JSON.stringify(start)}`);
+  }
   return String.raw`set -u
 ${prelude()}
 work=$(expand_home ${quote(workDir)})
 run_dir="$work/runs/"${quote(runId)}
 if [ ! -d "$run_dir" ]; then echo N; exit 0; fi
 cd "$run_dir" || { echo N; exit 0; }
-log_offset=0
-events_offset=0
+log_offset=${start.log}
+events_offset=${start.events}
 tick=0
 # Sends what $2 holds beyond the offset in variable $3, at most ${MAX_FRAME_BYTES} bytes, and sets behind=1
 # when more is left, so that the loop goes on without sleeping and log and events stay interleaved.

@@ -63,6 +63,37 @@ describe.skipIf(skipSshTests())('ssh runner against a local sshd', () => {
     expect(collected.events.at(-1)?.kind).toBe('done');
   });
 
+  it('reconnects by itself and shows each line once', async () => {
+    const run = await runner.launch({ stage: 'infer', command: fixture('slow-stage.mjs', '150', '20'), cwd: work });
+    const seen: string[] = [];
+    const reconnects: string[] = [];
+    const handle = runner.followWithReconnect(run.id, { onLines: (lines) => seen.push(...lines) }, {
+      delayMs: () => 50,
+      onReconnect: (attempt, error) => reconnects.push(`${attempt} ${error.name}`),
+    });
+
+    expect(await waitFor(() => seen.length >= 10)).toBe(true);
+    process.kill(handle.current().stream.pid!, 'SIGKILL');
+    expect(await waitFor(() => reconnects.length === 1 && seen.length >= 60)).toBe(true);
+    process.kill(handle.current().stream.pid!, 'SIGKILL');
+    const state = await handle.finished;
+
+    expect(state).toEqual({ kind: 'succeeded', exitCode: 0 });
+    expect(reconnects).toEqual(['1 FollowInterruptedError', '1 FollowInterruptedError']);
+    expect(seen).toEqual(Array.from({ length: 150 }, (_, index) => `slow line ${index + 1}`));
+  });
+
+  it('gives up reconnecting when the host stays unreachable', async () => {
+    const run = await runner.launch({ stage: 'infer', command: fixture('slow-stage.mjs', '100', '20'), cwd: work });
+    const refused = sshRunner(REFUSED_ALIAS);
+    const attempts: number[] = [];
+
+    const handle = refused.followWithReconnect(run.id, {}, { retries: 2, delayMs: () => 10, onReconnect: (attempt) => attempts.push(attempt) });
+
+    await expect(handle.finished).rejects.toMatchObject({ kind: 'connection-refused' });
+    expect(attempts).toEqual([1, 2]);
+  });
+
   it('cancels the whole process group and sees the GPU released', async () => {
     const run = await runner.launch({ stage: 'finetune', command: fixture('ignore-sigint.mjs'), cwd: work });
     expect(await waitFor(() => fs.readFileSync(path.join(run.runDir, 'log'), 'utf8').includes('ready'))).toBe(true);

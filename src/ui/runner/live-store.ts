@@ -46,6 +46,8 @@ export interface LiveSnapshot {
   artifacts: { label: string; path: string }[];
   error: ErrorEvent | undefined;
   warnings: string[];
+  /** Transient status, such as a reconnection in progress; undefined when there is none. */
+  notice: string | undefined;
   state: RunState | 'detached' | undefined;
   /** Time of the snapshot (ms since the epoch), for the display-delay benchmark. */
   takenAt: number;
@@ -74,6 +76,7 @@ export class LiveStore {
   #artifacts: LiveSnapshot['artifacts'] = [];
   #error: ErrorEvent | undefined;
   #warnings: string[] = [];
+  #notice: string | undefined;
   #state: LiveSnapshot['state'];
   #listeners = new Set<Listener>();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -121,6 +124,18 @@ export class LiveStore {
     this.#changed();
   }
 
+  setNotice(notice: string | undefined): void {
+    if (notice === this.#notice) {
+      return;
+    }
+    this.#notice = notice;
+    this.#changed();
+  }
+
+  get notice(): string | undefined {
+    return this.#notice;
+  }
+
   finish(state: RunState | 'detached'): void {
     this.#state = state;
     this.flush();
@@ -152,6 +167,7 @@ export class LiveStore {
       artifacts: this.#artifacts,
       error: this.#error,
       warnings: this.#warnings,
+      notice: this.#notice,
       state: this.#state,
       takenAt: this.#lastFlushAt,
     };

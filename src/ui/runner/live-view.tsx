@@ -160,12 +160,15 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
     const metrics = snapshot.metrics.map((metric) => `${metric.name}${metric.model ? ` (${metric.model})` : ''} ${metric.value === null ? 'NaN' : metric.value.toPrecision(4)}`);
     rowsByImportance.push({ key: 'metrics', element: <Text wrap="truncate-end">{`Metrics: ${metrics.join(', ')}`}</Text> });
   }
+  if (snapshot?.notice) {
+    rowsByImportance.push({ key: 'notice', element: <Styled role="warning">{`… ${snapshot.notice}`}</Styled> });
+  }
   for (const [index, warning] of (snapshot?.warnings ?? []).entries()) {
     rowsByImportance.push({ key: `warning-${index}`, element: <Styled role="warning">{`! ${warning}`}</Styled> });
   }
 
   const visibleRows = new Map(rowsByImportance.slice(0, budget).map((row) => [row.key, row.element]));
-  const displayOrder = ['live', 'progress', 'metrics', 'error', 'warning-0', 'warning-1', 'warning-2', 'log', 'status', 'hints'];
+  const displayOrder = ['live', 'progress', 'metrics', 'error', 'notice', 'warning-0', 'warning-1', 'warning-2', 'log', 'status', 'hints'];
 
   return (
     <>

@@ -6,7 +6,7 @@ import { render } from 'ink';
 import React, { useState } from 'react';
 import type { CliContext } from '../../commands/context.js';
 import type { PreflightReport } from '../../runner/preflight.js';
-import type { LaunchedRun, Runner } from '../../runner/runner.js';
+import { DEFAULT_FOLLOW_RETRIES, type LaunchedRun, type Runner } from '../../runner/runner.js';
 import type { RunState } from '../../runner/state.js';
 import { createTheme } from '../../util/theme.js';
 import { ThemeProvider } from '../theme.js';
@@ -75,12 +75,23 @@ function RunScreen(props: RunScreenProps): React.JSX.Element {
 /** Follows a run in the live view until it ends or the user detaches (`d` or Ctrl-C). */
 export async function followInteractive(runner: Runner, run: RunToFollow, context: CliContext): Promise<RunState | 'detached'> {
   const store = new LiveStore();
-  const handle = runner.follow(run.id, {
-    onLines: (lines) => store.addLines(lines),
+  // New data after a reconnection ends the notice about it.
+  const received = (): void => store.setNotice(undefined);
+  const handle = runner.followWithReconnect(run.id, {
+    onLines: (lines) => {
+      received();
+      store.addLines(lines);
+    },
     onLiveLine: (line) => store.setLiveLine(line),
-    onEvents: (events) => store.addEvents(events),
+    onEvents: (events) => {
+      received();
+      store.addEvents(events);
+    },
     onWarning: (message) => store.warn(message),
-  }, { coalesceProgress: true });
+  }, {
+    coalesceProgress: true,
+    onReconnect: (attempt) => store.setNotice(`Connection to ${run.target} lost; reconnecting (attempt ${attempt} of ${DEFAULT_FOLLOW_RETRIES}). The run goes on.`),
+  });
 
   const cancel = (report: (status: string) => void): void => {
     report('Cancelling: SIGINT, then SIGTERM, then SIGKILL to the process group…');

@@ -142,6 +142,19 @@ describe('LiveView', () => {
     harness.instance.unmount();
   });
 
+  it('shows a reconnection notice until it is cleared', async () => {
+    const { store, harness } = setup();
+
+    store.setNotice('Connection to gpu-server lost; reconnecting (attempt 1 of 5). The run goes on.');
+    await harness.waitFor((frame) => frame.includes('… Connection to gpu-server lost; reconnecting (attempt 1 of 5)'), 'the notice');
+    store.setNotice(undefined);
+    store.addLines(['back again']);
+    const frame = await harness.waitFor((text) => text.includes('back again'), 'the next line');
+
+    expect(frame).not.toContain('reconnecting');
+    harness.instance.unmount();
+  });
+
   it('shows the final state', async () => {
     const { store, harness } = setup();
 
