@@ -1,10 +1,22 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatPrediction, formatScoreReport } from '../results/format.js';
 import { DEFAULT_OUT_DIR, loadResults } from '../results/load.js';
 import { ContentError } from '../util/content-error.js';
 import type { CliContext } from './context.js';
 
+
+/** Samples printed by default: the infer stage writes 16 unless told otherwise. */
+const DEFAULT_LIMIT = 50;
+const MAX_SKIPPED_SHOWN = 5;
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new InvalidArgumentError(`expected a whole number of samples, 0 or more, got "${value}"`);
+  }
+  return limit;
+}
 
 export function registerResultsCommands(program: Command, context: CliContext): void {
   program
@@ -12,7 +24,8 @@ export function registerResultsCommands(program: Command, context: CliContext): 
     .description('print the predictions and scores that the infer and evaluate stages wrote')
     .option('--out <dir>', 'output folder the stages wrote to', DEFAULT_OUT_DIR)
     .option('--scores-only', 'print only the score table')
-    .action((options: { out: string; scoresOnly?: boolean }) => {
+    .option('--limit <count>', 'print at most this many samples', parseLimit, DEFAULT_LIMIT)
+    .action((options: { out: string; scoresOnly?: boolean; limit: number }) => {
       const outDir = path.resolve(options.out);
       const width = context.mode.columns;
 
@@ -37,11 +50,22 @@ export function registerResultsCommands(program: Command, context: CliContext): 
         return;
       }
 
+      for (const problem of results.skipped.slice(0, MAX_SKIPPED_SHOWN)) {
+        context.stderr.write(`warning: skipped ${problem}\n`);
+      }
+      if (results.skipped.length > MAX_SKIPPED_SHOWN) {
+        context.stderr.write(`warning: skipped ${results.skipped.length - MAX_SKIPPED_SHOWN} more invalid lines\n`);
+      }
+
       const lines: string[] = [];
       if (!options.scoresOnly) {
-        results.predictions.forEach((prediction, index) => {
+        const shown = results.predictions.slice(0, options.limit);
+        shown.forEach((prediction, index) => {
           lines.push(...formatPrediction(prediction, index, results.predictions.length, width), '');
         });
+        if (results.predictions.length > shown.length) {
+          lines.push(`${results.predictions.length - shown.length} more samples not shown; pass --limit ${results.predictions.length} to print all.`, '');
+        }
       }
       lines.push(...formatScoreReport(results, width));
 

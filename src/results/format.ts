@@ -1,5 +1,6 @@
 import wrapAnsi from 'wrap-ansi';
 import type { StageResults } from './load.js';
+import { sanitizeLine } from '../util/sanitize.js';
 import type { Prediction } from './schema.js';
 import { errorTotals, formatScore, judgeNotes, scoreRows } from './summary.js';
 
@@ -13,7 +14,9 @@ export function formatScoreReport(results: StageResults, width: number): string[
   lines.push('Scores (mean over samples; CRIMSON range -1 to 1, GREEN 0 to 1)');
   lines.push(`${pad('metric', 10)}${pad('model', 11)}${pad('mean', 8)}${pad('n', 5)}unparsed`);
   for (const row of scoreRows(results.scores)) {
-    lines.push(`${pad(row.metric, 10)}${pad(row.model, 11)}${pad(formatScore(row.mean), 8)}${pad(String(row.n), 5)}${row.parseFailures}`);
+    const metric = sanitizeLine(row.metric, 40);
+    const model = sanitizeLine(row.model, 40);
+    lines.push(`${pad(metric, 10)}${pad(model, 11)}${pad(formatScore(row.mean), 8)}${pad(String(row.n), 5)}${row.parseFailures}`);
   }
 
   for (const note of judgeNotes(results.scores)) {
@@ -47,8 +50,16 @@ export function formatPrediction(prediction: Prediction, index: number, count: n
   return lines;
 }
 
+/** Characters of one answer that are shown; a model that loops can write thousands. */
+const MAX_FIELD_CHARS = 4_000;
+
+/** Wraps text from a stage's output file, which is model output: escape sequences are removed first. */
 function wrap(text: string, width: number): string[] {
-  return wrapAnsi(text, Math.max(10, width), { hard: true, trim: true }).split('\n');
+  const clean = text
+    .split('\n')
+    .map((line) => sanitizeLine(line, MAX_FIELD_CHARS))
+    .join('\n');
+  return wrapAnsi(clean, Math.max(10, width), { hard: true, trim: true }).split('\n');
 }
 
 function pad(text: string, size: number): string {

@@ -15,25 +15,39 @@ export interface StageResults {
   predictions: Prediction[];
   scores: Scores | undefined;
   details: ScoreDetail[];
+  /** Lines of the JSONL files that were skipped because they were invalid, each with its file and line. */
+  skipped: string[];
 }
 
 /**
  * Reads what the infer and evaluate stages wrote under one output folder. A file that is absent gives an
- * empty part (that stage has not run yet); a file that is present but invalid throws a ContentError.
+ * empty part (that stage has not run yet). An invalid line of a JSONL file is skipped and listed in
+ * `skipped`; a scores file that is invalid, or a file that cannot be read, throws a ContentError.
  */
 export function loadResults(outDir: string): StageResults {
   const predictionsPath = path.join(outDir, PREDICTIONS_FILE);
   const scoresPath = path.join(outDir, SCORES_FILE);
   const detailsPath = path.join(outDir, DETAILS_FILE);
+  const skipped: string[] = [];
 
-  return {
-    predictions: fs.existsSync(predictionsPath) ? parseJsonLines(predictionsPath, PredictionSchema) : [],
-    scores: fs.existsSync(scoresPath) ? parseScores(scoresPath) : undefined,
-    details: fs.existsSync(detailsPath) ? parseJsonLines(detailsPath, ScoreDetailSchema) : [],
-  };
+  const predictions = fs.existsSync(predictionsPath) ? parseJsonLines(predictionsPath, PredictionSchema, readText(predictionsPath), skipped) : [];
+  const scores = fs.existsSync(scoresPath) ? parseScores(scoresPath, readText(scoresPath)) : undefined;
+  const details = fs.existsSync(detailsPath) ? parseJsonLines(detailsPath, ScoreDetailSchema, readText(detailsPath), skipped) : [];
+
+  return { predictions, scores, details, skipped };
 }
 
-export function parseScores(file: string, text = fs.readFileSync(file, 'utf8')): Scores {
+/** Reads a stage output; a folder or an unreadable file in its place becomes a ContentError naming it. */
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ContentError(file, '', `cannot be read (${code}): expected a file written by the stage; remove it and run the stage again`);
+  }
+}
+
+export function parseScores(file: string, text = readText(file)): Scores {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -48,8 +62,11 @@ export function parseScores(file: string, text = fs.readFileSync(file, 'utf8')):
   return parsed.data;
 }
 
-/** Parses a JSONL file; blank lines are skipped and a bad line is reported with its line number. */
-export function parseJsonLines<T extends z.ZodType>(file: string, schema: T, text = fs.readFileSync(file, 'utf8')): z.infer<T>[] {
+/**
+ * Parses a JSONL file; blank lines are skipped. A bad line throws a ContentError with its line number, or,
+ * when `skipped` is given, is described there and left out so that the valid lines still show.
+ */
+export function parseJsonLines<T extends z.ZodType>(file: string, schema: T, text = readText(file), skipped?: string[]): z.infer<T>[] {
   const rows: z.infer<T>[] = [];
   const lines = text.split(/\r?\n/);
 
@@ -58,18 +75,22 @@ export function parseJsonLines<T extends z.ZodType>(file: string, schema: T, tex
       return;
     }
 
-    let raw: unknown;
+    let problem: ContentError;
     try {
-      raw = JSON.parse(line);
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (parsed.success) {
+        rows.push(parsed.data);
+        return;
+      }
+      problem = ContentError.fromZod(file, parsed.error, `line ${index + 1}`);
     } catch (error) {
-      throw new ContentError(file, `line ${index + 1}`, `not valid JSON: ${(error as Error).message}`);
+      problem = new ContentError(file, `line ${index + 1}`, `not valid JSON: ${(error as Error).message}`);
     }
 
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      throw ContentError.fromZod(file, parsed.error, `line ${index + 1}`);
+    if (!skipped) {
+      throw problem;
     }
-    rows.push(parsed.data);
+    skipped.push(problem.message);
   });
 
   return rows;

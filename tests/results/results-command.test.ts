@@ -43,6 +43,29 @@ it('results prints samples and scores', async () => {
   expect(result.stdout).not.toMatch(/\u001b\[/);
 });
 
+it('results prints at most --limit samples', async () => {
+  fs.mkdirSync(path.join(outDir, 'infer'));
+  const rows = Array.from({ length: 5 }, (_, index) =>
+    JSON.stringify({ id: `iu-${index}`, image: '/d.png', question: 'q', reference: 'r', base: 'b', finetuned: 'f' }),
+  );
+  fs.writeFileSync(path.join(outDir, 'infer', 'predictions.jsonl'), `${rows.join('\n')}\n{broken\n`);
+
+  const result = await runCliPiped(['results', '--out', outDir, '--limit', '2']);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('Sample 2 of 5: iu-1');
+  expect(result.stdout).not.toContain('iu-2');
+  expect(result.stdout).toContain('3 more samples not shown; pass --limit 5 to print all.');
+  expect(result.stderr).toMatch(/warning: skipped .*predictions\.jsonl: field "line 6": not valid JSON/);
+});
+
+it('results rejects a negative limit', async () => {
+  const result = await runCliPiped(['results', '--out', outDir, '--limit', '-1']);
+
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('expected a whole number of samples');
+});
+
 it('results names a corrupt scores file', async () => {
   fs.mkdirSync(path.join(outDir, 'evaluate'));
   fs.writeFileSync(path.join(outDir, 'evaluate', 'scores.json'), '{"metrics": {"green": 3}}');

@@ -59,11 +59,31 @@ describe('loadResults', () => {
     expect(results.details[1]?.explanation).toBeNull();
   });
 
-  it('names the file and line of a bad prediction', () => {
-    write('infer/predictions.jsonl', `${JSON.stringify({ id: 'a', image: '', question: 'q', reference: 'r', base: 'b', finetuned: 'f' })}\n{"id": "b", "image": 3}\n`);
+  it('skips a bad prediction line and names it', () => {
+    write('infer/predictions.jsonl', `${JSON.stringify({ id: 'a', image: '', question: 'q', reference: 'r', base: 'b', finetuned: 'f' })}\n{"id": "b", "image": 3}\nnot json\n`);
+
+    const results = loadResults(outDir);
+
+    expect(results.predictions.map((prediction) => prediction.id)).toEqual(['a']);
+    expect(results.skipped).toHaveLength(2);
+    expect(results.skipped[0]).toMatch(/predictions\.jsonl: field "line 2\.image"/);
+    expect(results.skipped[1]).toMatch(/field "line 3": not valid JSON/);
+  });
+
+  it('names an output file that is a folder', () => {
+    fs.mkdirSync(path.join(outDir, 'infer', 'predictions.jsonl'), { recursive: true });
 
     expect(() => loadResults(outDir)).toThrow(ContentError);
-    expect(() => loadResults(outDir)).toThrow(/predictions\.jsonl: field "line 2\.image"/);
+    expect(() => loadResults(outDir)).toThrow(/predictions\.jsonl: file: cannot be read \(EISDIR\)/);
+  });
+
+  it('strips escape sequences from model output', () => {
+    const evil = 'Clear\u001b[2J lungs\r\u001b[?1049h\u001b]0;title\u0007 end';
+    const lines = formatPrediction({ id: 'x', image: '/i.png', question: 'q', reference: 'r', base: evil, finetuned: 'f' }, 0, 1, 80);
+    const text = lines.join('\n');
+
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('Base: Clear lungs end');
   });
 
   it('rejects scores that are not JSON', () => {

@@ -57,7 +57,8 @@ export function ResultsScreen({ results, outDir, width, height, active }: Result
 
   const first = clampTop(state.top, lines.length, windowRows);
   const visible = lines.slice(first, first + windowRows);
-  const title = state.view === 'scores' ? `Scores · ${outDir}` : `Samples · ${outDir}`;
+  const skipped = results.skipped.length > 0 ? ` · ${results.skipped.length} invalid lines skipped (see \`mllm-course results\`)` : '';
+  const title = `${state.view === 'scores' ? 'Scores' : 'Samples'} · ${outDir}${skipped}`;
 
   return (
     <Box flexDirection="column">

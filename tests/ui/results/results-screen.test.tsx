@@ -14,6 +14,7 @@ const results: StageResults = {
     judges: { crimson: { ran: true } },
   },
   details: [],
+  skipped: [],
 };
 
 let unmount: (() => void) | undefined;
