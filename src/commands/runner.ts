@@ -12,7 +12,7 @@ import { formatCancel, formatEvent, formatPreflight, formatRunsTable, type RunRo
 import { InvalidHostError, LOCAL_TARGET, validateHost } from '../runner/quote.js';
 import { createRunner, DEFAULT_FOLLOW_RETRIES, UnknownRunError, type Runner } from '../runner/runner.js';
 import { SshConnectionError } from '../runner/ssh-errors.js';
-import { isStageName, STAGE_NAMES, STAGE_REQUIREMENTS, stageCommand, type StageName } from '../runner/stages.js';
+import { isStageName, SMOKE_REQUIREMENT, STAGE_NAMES, STAGE_REQUIREMENTS, stageCommand, type StageName } from '../runner/stages.js';
 import { describeRunState, type RunState } from '../runner/state.js';
 import { findRun, knownTargets, recordRun, rememberTarget, workDirFor } from '../runner/targets.js';
 import { ScriptTimeoutError, SshTransport } from '../runner/transport.js';
@@ -167,10 +167,13 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
   }
   const runner = openRunner(context, store, target, options.workDir);
 
-  const requirement = {
-    gpu: stages.some((stage) => STAGE_REQUIREMENTS[stage].gpu),
-    diskBytes: Math.max(...stages.map((stage) => STAGE_REQUIREMENTS[stage].diskBytes)),
-  };
+  // A smoke run trains a tiny model on the CPU and downloads nothing but the Python environment.
+  const requirement = options.smoke
+    ? SMOKE_REQUIREMENT
+    : {
+        gpu: stages.some((stage) => STAGE_REQUIREMENTS[stage].gpu),
+        diskBytes: Math.max(...stages.map((stage) => STAGE_REQUIREMENTS[stage].diskBytes)),
+      };
   const report = await runner.preflight(requirement);
   if (context.mode.interactive) {
     await showPreflight(report, context);

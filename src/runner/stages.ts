@@ -23,6 +23,9 @@ export const STAGE_REQUIREMENTS: Record<StageName, StageRequirement> = {
   evaluate: { gpu: true, diskBytes: ENVIRONMENT_BYTES + 23 * GB },
 };
 
+/** Any stage with --smoke: no GPU, and disk for the environment plus a few megabytes of outputs. */
+export const SMOKE_REQUIREMENT: StageRequirement = { gpu: false, diskBytes: ENVIRONMENT_BYTES + GB / 2 };
+
 export function isStageName(name: string): name is StageName {
   return (STAGE_NAMES as readonly string[]).includes(name);
 }

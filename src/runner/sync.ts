@@ -95,14 +95,15 @@ if [ -d "$dest" ]; then rm -rf "$tmp"; else mv "$tmp" "$dest"; fi
 
 /**
  * Script that builds (or reuses) the virtual environment of a synced gpu-runner with its own
- * `scripts/venv.sh`, keyed by the hash of requirements.txt under `<work>/venvs`. Its output is the build
+ * `scripts/venv.sh`, keyed by the hash of requirements.txt under `<work>/venvs` (or under
+ * `$MLLM_COURSE_VENV_CACHE` when the target's environment sets it, as the test suite does). Its output is the build
  * log, and its last line is `@@python <path>`.
  */
 export function environmentScript(workDir: string, folder: string): string {
   return `set -u
 exec 2>&1
 set -- ${quote(workDir)}
-${WORK_DIR_EXPANSION}export MLLM_COURSE_VENV_CACHE="$work/venvs"
+${WORK_DIR_EXPANSION}export MLLM_COURSE_VENV_CACHE="\${MLLM_COURSE_VENV_CACHE:-$work/venvs}"
 python=$(bash "$work/"${quote(folder)}/scripts/venv.sh) || exit $?
 echo "@@python $python"
 `;
