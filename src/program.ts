@@ -1,12 +1,6 @@
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './commands/context.js';
-import { registerDoctorCommands } from './commands/doctor.js';
-import { registerHubCommands } from './commands/hub.js';
-import { registerLessonsCommands } from './commands/lessons.js';
-import { registerQuizCommands } from './commands/quiz.js';
-import { registerResultsCommands } from './commands/results.js';
-import { registerRunnerCommands } from './commands/runner.js';
 import { ContentError } from './util/content-error.js';
 import { resolveMode } from './util/mode.js';
 import { packagePath } from './util/package-root.js';
@@ -32,7 +26,31 @@ export function createContext(partial: Partial<CliContext> = {}): CliContext {
   };
 }
 
-export function buildProgram(context: CliContext): Command {
+type Register = (program: Command, context: CliContext) => void;
+
+/**
+ * Command groups with the command names each registers. Only the group of the command on the command line is
+ * loaded, because compiling every group (Ink, execa, the Hub client) would double the start-up of `read`.
+ */
+const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
+  { names: ['tutor', 'list', 'read', 'reset'], load: async () => (await import('./commands/lessons.js')).registerLessonsCommands },
+  { names: ['quiz'], load: async () => (await import('./commands/quiz.js')).registerQuizCommands },
+  { names: ['run', 'runs', 'logs', 'cancel', 'test-connection'], load: async () => (await import('./commands/runner.js')).registerRunnerCommands },
+  { names: ['results'], load: async () => (await import('./commands/results.js')).registerResultsCommands },
+  { names: ['hub'], load: async () => (await import('./commands/hub.js')).registerHubCommands },
+  { names: ['doctor'], load: async () => (await import('./commands/doctor.js')).registerDoctorCommands },
+];
+
+/** The first argument that is not an option: the command name, if any. */
+function commandName(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((argument) => !argument.startsWith('-'));
+}
+
+/**
+ * Builds the commander program. With `argv`, it registers only the command group that argv names, or every
+ * group when argv names none that is known (help, the default tutor command, a mistyped name).
+ */
+export async function buildProgram(context: CliContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command();
 
   program
@@ -46,12 +64,14 @@ export function buildProgram(context: CliContext): Command {
     })
     .exitOverride();
 
-  registerLessonsCommands(program, context);
-  registerQuizCommands(program, context);
-  registerRunnerCommands(program, context);
-  registerResultsCommands(program, context);
-  registerHubCommands(program, context);
-  registerDoctorCommands(program, context);
+  const name = argv ? commandName(argv) : undefined;
+  const named = COMMAND_GROUPS.find((group) => name !== undefined && group.names.includes(name));
+  const versionOnly = argv !== undefined && name === undefined && argv.slice(2).some((argument) => argument === '-v' || argument === '--version');
+  const wanted = named ? [named] : versionOnly ? [] : COMMAND_GROUPS;
+  const registers = await Promise.all(wanted.map((group) => group.load()));
+  for (const register of registers) {
+    register(program, context);
+  }
 
   return program;
 }
@@ -59,7 +79,7 @@ export function buildProgram(context: CliContext): Command {
 /** Parses argv, runs the command and returns the exit code. */
 export async function runCli(argv: string[], partial: Partial<CliContext> = {}): Promise<number> {
   const context = createContext(partial);
-  const program = buildProgram(context);
+  const program = await buildProgram(context, argv);
 
   try {
     await program.parseAsync(argv);
