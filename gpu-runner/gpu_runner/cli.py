@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from gpu_runner import options
 from gpu_runner.errors import ExitCode, StageError, UsageError
 from gpu_runner.events import EventEmitter
 from gpu_runner.paths import DEFAULT_OUT
@@ -45,7 +46,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=options.seed,
         default=DEFAULT_SEED,
         help=f"random seed for data generation, sampling and training (default: {DEFAULT_SEED})",
     )
@@ -90,6 +91,18 @@ def report_error(events: EventEmitter, error: StageError) -> int:
     return error.exit_code
 
 
+def report_unexpected(name: str, error: Exception, events: EventEmitter) -> int:
+    """Print the traceback of an exception no stage expected, send it as an internal error, and return 1."""
+    traceback.print_exc(file=sys.stderr)
+    unexpected = StageError(
+        f"stage {name} failed: {type(error).__name__}: {error}",
+        "This is a bug or an unexpected state; the traceback on stderr has the details.",
+        ExitCode.FAILURE,
+        code="internal",
+    )
+    return report_error(events, unexpected)
+
+
 def run_stage(name: str, args: argparse.Namespace, events: EventEmitter) -> int:
     """Run one stage and turn every way it can end into an exit code and, on failure, an error event."""
     try:
@@ -105,14 +118,7 @@ def run_stage(name: str, args: argparse.Namespace, events: EventEmitter) -> int:
         )
         return report_error(events, interrupted)
     except Exception as error:  # noqa: BLE001 - the last line of defence sends an event instead of dying silently
-        traceback.print_exc(file=sys.stderr)
-        unexpected = StageError(
-            f"stage {name} failed: {type(error).__name__}: {error}",
-            "This is a bug or an unexpected state; the traceback on stderr has the details.",
-            ExitCode.FAILURE,
-            code="internal",
-        )
-        return report_error(events, unexpected)
+        return report_unexpected(name, error, events)
     finally:
         events.close()
 

@@ -47,7 +47,7 @@ def test_top_level_help_lists_stages(run_cli: RunCli) -> None:
     ("args", "expected"),
     [
         (["prepare", "--bogus"], "unrecognized arguments: --bogus"),
-        (["prepare", "--seed", "abc"], "invalid int value: 'abc'"),
+        (["prepare", "--seed", "abc"], "argument --seed: must be a whole number from 0 to 4294967295, got 'abc'"),
         (["deploy"], "invalid choice: 'deploy'"),
         ([], "the following arguments are required: STAGE"),
         (["all", "--repo", "x/y"], "unrecognized arguments: --repo x/y"),

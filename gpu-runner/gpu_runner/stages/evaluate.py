@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gpu_runner import atomic
+from gpu_runner import atomic, options
 from gpu_runner.errors import ExitCode, StageError
 from gpu_runner.events import EventEmitter
 from gpu_runner.metrics import crimson, green
@@ -92,17 +92,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--green-model",
+        type=options.non_empty,
         default=green.JUDGE_MODEL_ID,
         help=f"GREEN judge, Hub id or folder (default: {green.JUDGE_MODEL_ID})",
     )
     parser.add_argument(
         "--crimson-model",
+        type=options.non_empty,
         default=crimson.JUDGE_MODEL_ID,
         help=f"CRIMSON judge, Hub id or folder (default: {crimson.JUDGE_MODEL_ID})",
     )
     parser.add_argument(
         "--judge-model",
-        type=Path,
+        type=options.existing_folder,
         default=None,
         metavar="DIR",
         help="local model folder used as the judge of every metric; with --smoke it runs on the CPU "
@@ -110,14 +112,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_BATCH_SIZE,
         help=f"prompts per generate() call (default: {DEFAULT_BATCH_SIZE})",
     )
     parser.add_argument(
         "--crimson-max-new-tokens",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_CRIMSON_MAX_NEW_TOKENS,
         help=f"maximum new tokens per CRIMSON judge output (default: {DEFAULT_CRIMSON_MAX_NEW_TOKENS})",

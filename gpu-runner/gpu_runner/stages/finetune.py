@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gpu_runner import atomic
+from gpu_runner import atomic, options
 from gpu_runner.errors import ExitCode, StageError
 from gpu_runner.events import EventEmitter
 from gpu_runner.model.loading import DEFAULT_MODEL_ID
@@ -67,19 +67,36 @@ OOM_HINT = (
 )
 
 
+def optimizer_name(text: str) -> str:
+    """Parse --optim: one of transformers' OptimizerNames, checked only when the option is given."""
+    options.non_empty(text)
+    try:
+        from transformers.training_args import OptimizerNames
+    except ImportError:
+        # The stage reports the missing package when it starts; --help must work without it.
+        return text
+    names = [name.value for name in OptimizerNames]
+    if text not in names:
+        raise argparse.ArgumentTypeError(f"unknown optimizer {text!r}; choose one of {', '.join(names)}")
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})"
+        "--model",
+        type=options.non_empty,
+        default=DEFAULT_MODEL_ID,
+        help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})",
     )
     parser.add_argument(
         "--epochs",
-        type=float,
+        type=options.positive_float,
         default=DEFAULT_EPOCHS,
         help=f"training epochs, may be a fraction (default: {DEFAULT_EPOCHS})",
     )
     parser.add_argument(
         "--max-steps",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=None,
         help=(
@@ -88,22 +105,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=None,
         help=f"records per device per step (default: {DEFAULT_BATCH_SIZE}, {SMOKE_BATCH_SIZE} with --smoke)",
     )
     parser.add_argument(
         "--grad-accum",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=None,
         help=f"gradient accumulation steps (default: {DEFAULT_GRAD_ACCUM}, {SMOKE_GRAD_ACCUM} with --smoke)",
     )
-    parser.add_argument("--lr", type=float, default=DEFAULT_LR, help=f"peak learning rate (default: {DEFAULT_LR})")
+    parser.add_argument(
+        "--lr", type=options.positive_float, default=DEFAULT_LR, help=f"peak learning rate (default: {DEFAULT_LR})"
+    )
     parser.add_argument(
         "--image-size",
-        type=int,
+        type=options.image_size,
         metavar="N",
         default=None,
         help=(
@@ -113,35 +132,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--images-per-sample",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_IMAGES_PER_SAMPLE,
         help=f"images per record, frontal first (default: {DEFAULT_IMAGES_PER_SAMPLE})",
     )
     parser.add_argument(
-        "--lora-r", type=int, metavar="N", default=DEFAULT_LORA_R, help=f"LoRA rank (default: {DEFAULT_LORA_R})"
+        "--lora-r",
+        type=options.positive_int,
+        metavar="N",
+        default=DEFAULT_LORA_R,
+        help=f"LoRA rank (default: {DEFAULT_LORA_R})",
     )
     parser.add_argument(
         "--lora-alpha",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_LORA_ALPHA,
         help=f"LoRA alpha; updates are scaled by alpha/r (default: {DEFAULT_LORA_ALPHA})",
     )
     parser.add_argument(
         "--lora-dropout",
-        type=float,
+        type=options.probability,
         default=DEFAULT_LORA_DROPOUT,
         help=f"dropout on the LoRA input (default: {DEFAULT_LORA_DROPOUT})",
     )
     parser.add_argument(
         "--target-modules",
+        type=options.non_empty,
         default=DEFAULT_TARGET_MODULES,
         help=f"PEFT target modules, 'all-linear' or comma-separated names (default: {DEFAULT_TARGET_MODULES})",
     )
     parser.add_argument(
         "--max-length",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_MAX_LENGTH,
         help=(
@@ -151,7 +175,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--eval-steps",
-        type=int,
+        type=options.non_negative_int,
         metavar="N",
         default=None,
         help=(
@@ -161,7 +185,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--eval-samples",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=None,
         help=(
@@ -171,7 +195,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--save-steps",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=None,
         help=(
@@ -180,7 +204,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--logging-steps",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=None,
         help=(
@@ -190,13 +214,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--data-workers",
-        type=int,
+        type=options.non_negative_int,
         metavar="N",
         default=None,
         help=f"processes that prepare batches, 0 for none (default: {DEFAULT_DATA_WORKERS}, 0 with --smoke)",
     )
     parser.add_argument(
         "--optim",
+        type=optimizer_name,
         default=None,
         help=(
             f"transformers optimizer name, such as paged_adamw_8bit (default: {DEFAULT_OPTIM}, adamw_torch with "
@@ -225,15 +250,6 @@ def resolve_defaults(args: argparse.Namespace) -> None:
     for name, value in fallbacks.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    for name in ("batch_size", "grad_accum", "images_per_sample", "lora_r", "max_length"):
-        if getattr(args, name) < 1:
-            raise StageError(
-                f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}.",
-                exit_code=ExitCode.USAGE,
-                code="usage",
-            )
-    if args.max_steps is None and args.epochs <= 0:
-        raise StageError(f"--epochs must be above 0, got {args.epochs}.", exit_code=ExitCode.USAGE, code="usage")
 
 
 def target_modules(value: str) -> str | list[str]:

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gpu_runner import atomic
+from gpu_runner import atomic, options
 from gpu_runner.errors import ExitCode, StageError
 from gpu_runner.events import EventEmitter
 from gpu_runner.model.generation import DEFAULT_MAX_NEW_TOKENS
@@ -44,18 +44,21 @@ OOM_HINT = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model", default=DEFAULT_MODEL_ID, help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})"
+        "--model",
+        type=options.non_empty,
+        default=DEFAULT_MODEL_ID,
+        help=f"base model, Hub id or folder (default: {DEFAULT_MODEL_ID})",
     )
     parser.add_argument(
         "--adapter",
-        type=Path,
+        type=options.non_empty_path,
         default=None,
         metavar="DIR",
         help="LoRA adapter folder (default: finetune/adapter in --out)",
     )
     parser.add_argument(
         "--samples",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_SAMPLE_SIZE,
         help=f"validation records to answer (default: {DEFAULT_SAMPLE_SIZE})",
@@ -69,21 +72,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_BATCH_SIZE,
         help=f"records per generate() call (default: {DEFAULT_BATCH_SIZE})",
     )
     parser.add_argument(
         "--max-new-tokens",
-        type=int,
+        type=options.positive_int,
         metavar="N",
         default=DEFAULT_MAX_NEW_TOKENS,
         help=f"maximum new tokens per answer (default: {DEFAULT_MAX_NEW_TOKENS})",
     )
     parser.add_argument(
         "--image-size",
-        type=int,
+        type=options.image_size,
         metavar="N",
         default=None,
         help=(
@@ -92,7 +95,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
-        "--images-per-sample", type=int, metavar="N", default=1, help="images per record, frontal first (default: 1)"
+        "--images-per-sample",
+        type=options.positive_int,
+        metavar="N",
+        default=1,
+        help="images per record, frontal first (default: 1)",
     )
 
 
@@ -170,8 +177,6 @@ def stale_keys(previous: dict[str, Any] | None, current: dict[str, Any]) -> set[
 
 def run(args: argparse.Namespace, events: EventEmitter) -> int:
     paths = RunPaths.from_out(args.out)
-    if args.samples < 1 or args.batch_size < 1:
-        raise StageError("--samples and --batch-size must be at least 1.", exit_code=ExitCode.USAGE, code="usage")
     adapter_dir = (args.adapter or paths.adapter_dir).expanduser().resolve()
     if not (adapter_dir / "adapter_config.json").is_file():
         raise StageError(

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gpu_runner import atomic
+from gpu_runner import atomic, options
 from gpu_runner.data.archives import archive_stamp, extract_archive, find_archives, is_extracted
 from gpu_runner.data.flare import (
     DEFAULT_REPO,
@@ -40,13 +40,16 @@ EXTRACT_PROGRESS_EVERY = 500
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo",
+        type=options.non_empty,
         default=DEFAULT_REPO,
         help=f"Hugging Face dataset repository to download from (default: {DEFAULT_REPO})",
     )
-    parser.add_argument("--revision", default=None, help="branch, tag or commit of --repo (default: main)")
+    parser.add_argument(
+        "--revision", type=options.non_empty, default=None, help="branch, tag or commit of --repo (default: main)"
+    )
     parser.add_argument(
         "--source",
-        type=Path,
+        type=options.non_empty_path,
         default=None,
         metavar="DIR",
         help="read an already downloaded copy (the folder holding training/ and validation-public/) "
