@@ -66,8 +66,18 @@ export async function buildProgram(context: CliContext, argv?: readonly string[]
 
   const name = argv ? commandName(argv) : undefined;
   const named = COMMAND_GROUPS.find((group) => name !== undefined && group.names.includes(name));
-  const versionOnly = argv !== undefined && name === undefined && argv.slice(2).some((argument) => argument === '-v' || argument === '--version');
-  const wanted = named ? [named] : versionOnly ? [] : COMMAND_GROUPS;
+  const flags = argv?.slice(2) ?? [];
+  const versionOnly = argv !== undefined && name === undefined && flags.some((flag) => flag === '-v' || flag === '--version');
+  // No command and no --help starts the default command, the tutor, which is in the lessons group.
+  const tutorOnly = argv !== undefined && name === undefined && !flags.some((flag) => flag === '-h' || flag === '--help');
+  let wanted = COMMAND_GROUPS;
+  if (named) {
+    wanted = [named];
+  } else if (versionOnly) {
+    wanted = [];
+  } else if (tutorOnly) {
+    wanted = COMMAND_GROUPS.filter((group) => group.names.includes('tutor'));
+  }
   const registers = await Promise.all(wanted.map((group) => group.load()));
   for (const register of registers) {
     register(program, context);
