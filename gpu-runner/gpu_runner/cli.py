@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from gpu_runner import options
-from gpu_runner.errors import ExitCode, StageError, UsageError
+from gpu_runner.errors import ExitCode, StageError, UsageError, os_error_as_stage_error
 from gpu_runner.events import EventEmitter
 from gpu_runner.paths import DEFAULT_OUT
 from gpu_runner.stages import STAGES, load_stage
@@ -34,7 +34,7 @@ class ArgumentParser(argparse.ArgumentParser):
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
-        type=Path,
+        type=options.folder_path,
         default=Path(DEFAULT_OUT),
         metavar="DIR",
         help=f"run folder that holds the outputs of every stage (default: {DEFAULT_OUT})",
@@ -117,6 +117,11 @@ def run_stage(name: str, args: argparse.Namespace, events: EventEmitter) -> int:
             code="interrupted",
         )
         return report_error(events, interrupted)
+    except OSError as error:
+        known = os_error_as_stage_error(error, getattr(args, "out", None))
+        if known is None:
+            return report_unexpected(name, error, events)
+        return report_error(events, known)
     except Exception as error:  # noqa: BLE001 - the last line of defence sends an event instead of dying silently
         return report_unexpected(name, error, events)
     finally:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitCode(IntEnum):
@@ -46,3 +49,38 @@ class UsageError(StageError):
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message, hint, ExitCode.USAGE, code="usage")
+
+
+
+OS_ERROR_FIXES: dict[int, tuple[str, str, int]] = {
+    errno.ENOSPC: ("disk_full", "Free space on that file system", ExitCode.ENVIRONMENT),
+    errno.EDQUOT: ("disk_full", "Free space within your disk quota", ExitCode.ENVIRONMENT),
+    errno.EACCES: ("permission_denied", "Give your user access to that path", ExitCode.ENVIRONMENT),
+    errno.EPERM: ("permission_denied", "Give your user access to that path", ExitCode.ENVIRONMENT),
+    errno.EROFS: ("read_only", "Use a folder on a writable file system", ExitCode.ENVIRONMENT),
+    errno.ENAMETOOLONG: ("bad_path", "Use shorter folder and file names", ExitCode.USAGE),
+    errno.ENOTDIR: ("bad_path", "Move the file that is in the way of a folder", ExitCode.USAGE),
+    errno.EISDIR: ("bad_path", "Move the folder that is in the way of a file", ExitCode.USAGE),
+}
+"""File system errors that the user can fix: error code, first part of the fix, exit code."""
+
+
+def os_error_as_stage_error(error: OSError, out: Path | None = None) -> StageError | None:
+    """Return a StageError naming the path, what failed and the fix, or None for other OS errors.
+
+    When the path is inside the run folder `out`, the hint also offers another --out.
+    """
+    if error.errno not in OS_ERROR_FIXES:
+        return None
+    code, fix, exit_code = OS_ERROR_FIXES[error.errno]
+    path = os.fsdecode(error.filename) if error.filename is not None else None
+    reason = error.strerror or os.strerror(error.errno)
+    message = f"file system error on {path}: {reason}" if path else f"file system error: {reason}"
+    if error.filename2 is not None:
+        message += f" (with {os.fsdecode(error.filename2)})"
+
+    inside_out = False
+    if path is not None and out is not None:
+        inside_out = Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(out)))
+    hint = f"{fix}, or choose another --out." if inside_out or path is None else f"{fix}."
+    return StageError(message, hint, exit_code, code=code)

@@ -8,7 +8,9 @@ for example "argument --lr: must be a finite number above 0, got 'nan'".
 from __future__ import annotations
 
 import argparse
+import errno
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,9 @@ MAX_IMAGE_SIZE_PX = 4096
 """Maximum --image-size in pixels. The processor scales every image to its own input
 size (896 px for MedGemma) after this resize, so larger values only cost memory.
 An RGB image of 4096 px square takes 48 MiB, and one of 100,000 px would take 28 GiB."""
+
+FALLBACK_NAME_MAX = 255
+"""Maximum file name length in bytes on common Linux file systems, used where os.pathconf cannot tell."""
 
 
 def _parse_finite(text: str) -> float | None:
@@ -80,6 +85,53 @@ def non_empty_path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("must not be empty; give a folder path")
     return Path(text).expanduser()
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return FALLBACK_NAME_MAX
+
+
+def _nearest_existing(path: Path) -> Path:
+    """Return `path` or its closest ancestor that exists."""
+    current = path
+    while current != current.parent:
+        try:
+            if current.exists():
+                break
+        except OSError:
+            # ENAMETOOLONG or EACCES on this name: look further up.
+            pass
+        current = current.parent
+    return current
+
+
+def folder_path(text: str) -> Path:
+    """Parse a folder that may not exist yet. It must not be empty, have too long a name or a file in the way.
+
+    This only checks, and the stage creates the folder when it writes to it.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty; give a folder path")
+    path = Path(text).expanduser()
+    absolute = Path(os.path.abspath(path))
+
+    existing = _nearest_existing(absolute)
+    if not existing.is_dir():
+        what = "is" if existing == absolute else f"is inside {existing}, which is"
+        raise argparse.ArgumentTypeError(f"{text} {what} a file, not a folder")
+
+    name_max = _name_max(existing)
+    for part in absolute.relative_to(existing).parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            raise argparse.ArgumentTypeError(
+                f"the folder name {part[:40]!r}... is {size} bytes long, but the file system "
+                f"allows at most {name_max} ({os.strerror(errno.ENAMETOOLONG)}); choose a shorter name"
+            )
+    return path
 
 
 def existing_folder(text: str) -> Path:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -225,3 +227,83 @@ def test_load_stage_rejects_module_without_run(monkeypatch: pytest.MonkeyPatch) 
         load_stage("infer")
 
     assert "no run() function" in raised.value.message
+
+
+# The run folder (--out) and file system errors
+
+
+@pytest.mark.parametrize(
+    ("make_out", "expected"),
+    [
+        (lambda tmp: "", "argument --out: must not be empty"),
+        (lambda tmp: str(tmp / ("x" * 300)), "is 300 bytes long, but the file system allows at most"),
+        (lambda tmp: str(tmp / "ok" / ("y" * 300) / "run"), "is 300 bytes long"),
+        (lambda tmp: str(tmp / "a-file"), "a-file is a file, not a folder"),
+        (lambda tmp: str(tmp / "a-file" / "run"), "which is a file, not a folder"),
+    ],
+)
+def test_unusable_out_is_usage_error(
+    run_cli: RunCli, tmp_path: Path, make_out: Callable[[Path], str], expected: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n")
+
+    result = run_cli("prepare", "--smoke", "--out", make_out(tmp_path))
+
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "This is a bug" not in result.stderr
+    assert result.events[-1]["code"] == "usage"
+
+
+@pytest.mark.parametrize(
+    ("error_number", "exit_code", "code", "fix"),
+    [
+        (errno.ENOSPC, ExitCode.ENVIRONMENT, "disk_full", "Free space on that file system, or choose another --out."),
+        (errno.EACCES, ExitCode.ENVIRONMENT, "permission_denied", "Give your user access to that path"),
+        (errno.EROFS, ExitCode.ENVIRONMENT, "read_only", "Use a folder on a writable file system"),
+        (errno.ENAMETOOLONG, ExitCode.USAGE, "bad_path", "Use shorter folder and file names"),
+        (errno.ENOTDIR, ExitCode.USAGE, "bad_path", "Move the file that is in the way of a folder"),
+    ],
+)
+def test_os_error_in_out_becomes_stage_error(
+    monkeypatch: pytest.MonkeyPatch,
+    events_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    error_number: int,
+    exit_code: int,
+    code: str,
+    fix: str,
+) -> None:
+    target = tmp_path / "run" / "data" / "train.jsonl"
+    install_stages(monkeypatch, {"prepare": OSError(error_number, os.strerror(error_number), str(target))})
+
+    result = cli.main(["prepare", "--out", str(tmp_path / "run")])
+
+    assert result == exit_code
+    error = read_events(events_path)[-1]
+    assert error["code"] == code
+    assert error["message"] == f"file system error on {target}: {os.strerror(error_number)}"
+    assert error["hint"].startswith(fix)
+    assert error["hint"].endswith("or choose another --out.")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_os_error_outside_out_has_no_out_hint(
+    monkeypatch: pytest.MonkeyPatch, events_path: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "source" / "images.zip"
+    install_stages(monkeypatch, {"prepare": PermissionError(errno.EACCES, "Permission denied", str(source))})
+
+    assert cli.main(["prepare", "--out", str(tmp_path / "run")]) == ExitCode.ENVIRONMENT
+    error = read_events(events_path)[-1]
+    assert str(source) in error["message"]
+    assert error["hint"] == "Give your user access to that path."
+
+
+def test_other_os_error_stays_internal(monkeypatch: pytest.MonkeyPatch, events_path: Path, tmp_path: Path) -> None:
+    install_stages(monkeypatch, {"prepare": OSError(errno.EIO, "Input/output error", str(tmp_path / "x"))})
+
+    assert cli.main(["prepare", "--out", str(tmp_path / "run")]) == ExitCode.FAILURE
+    assert read_events(events_path)[-1]["code"] == "internal"
