@@ -5,9 +5,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import CliResult, flare_row
 
+from gpu_runner.data.flare import read_question_file
 from gpu_runner.data.smoke import SECTIONS
+from gpu_runner.errors import StageError
 
 RunCli = Callable[..., CliResult]
 FolderFactory = Callable[..., Path]
@@ -168,6 +171,71 @@ def test_missing_source_folder_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.events[-1]["code"] == "missing_folder"
     assert str(tmp_path / "nowhere") in result.events[-1]["message"]
+
+
+def test_source_file_is_not_a_folder(run_cli: RunCli, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "passwd"
+    not_a_folder.write_text("root:x:0:0::/root:/bin/sh\n")
+
+    result = run_cli("prepare", "--out", str(tmp_path / "out"), "--source", str(not_a_folder))
+
+    assert result.returncode == 2
+    error = result.events[-1]
+    assert error["message"] == f"--source {not_a_folder} is a file, not a folder"
+    assert "not found" not in error["message"]
+
+
+def test_strict_images_hint_for_source_copy(run_cli: RunCli, flare_folder: FolderFactory, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    flare_folder("training", "IU_XRay_all_train.json", [flare_row(["imagesTr/CXR1-0.png"])])
+    flare_folder("validation-public", "IU_XRay_all_val.json", [flare_row("imagesVal/CXR2-0.png")], images=[])
+
+    result = run_cli("prepare", "--out", str(tmp_path / "out"), "--source", str(source), "--strict-images")
+
+    hint = result.events[-1]["hint"]
+    assert f"The copy in --source {source} is incomplete" in hint
+    assert "run prepare without --source to download it" in hint
+    assert "run prepare again" not in hint
+
+
+def test_damaged_source_file_hint(run_cli: RunCli, flare_folder: FolderFactory, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    flare_folder("training", "IU_XRay_all_train.json", [flare_row(["imagesTr/CXR1-0.png"])])
+    val_folder = flare_folder("validation-public", "IU_XRay_all_val.json", [flare_row("imagesVal/CXR2-0.png")])
+    (val_folder / "IU_XRay_all_val.json").write_text('[{"TaskType": ')
+
+    result = run_cli("prepare", "--out", str(tmp_path / "out"), "--source", str(source))
+
+    assert result.returncode == 2
+    error = result.events[-1]
+    assert error["code"] == "bad_json"
+    assert "Copy it again from the original dataset into the --source folder" in error["hint"]
+    assert "run prepare again to download it" not in error["hint"]
+
+
+def test_damaged_source_zip_hint(run_cli: RunCli, flare_folder: FolderFactory, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    train_folder = flare_folder("training", "IU_XRay_all_train.json", [flare_row(["imagesTr/CXR1-0.png"])])
+    flare_folder("validation-public", "IU_XRay_all_val.json", [flare_row("imagesVal/CXR2-0.png")])
+    (train_folder / "imagesTr.zip").write_bytes(b"PK\x03\x04 cut short")
+
+    result = run_cli("prepare", "--out", str(tmp_path / "out"), "--source", str(source))
+
+    assert result.returncode == 2
+    error = result.events[-1]
+    assert error["code"] == "bad_archive"
+    assert "Copy it again from the original dataset into the --source folder" in error["hint"]
+    assert "run prepare again to download it" not in error["hint"]
+
+
+def test_damaged_download_keeps_download_hint(tmp_path: Path) -> None:
+    path = tmp_path / "IU_XRay_all_train.json"
+    path.write_text("[1, 2")
+
+    with pytest.raises(StageError) as raised:
+        read_question_file(path)
+
+    assert raised.value.hint == "The file is damaged or incomplete. Delete it and run prepare again to download it."
 
 
 def test_smoke_and_source_together_exit_2(run_cli: RunCli, tmp_path: Path) -> None:

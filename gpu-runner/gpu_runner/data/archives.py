@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from gpu_runner.data.flare import REDOWNLOAD
 from gpu_runner.errors import ExitCode, StageError
 
 MARKER_SUFFIX = ".extracted.json"
@@ -21,10 +22,10 @@ ProgressCallback = Callable[[int, int], None]
 class UnsafeArchiveError(StageError):
     """An archive member that would be written outside the extraction folder."""
 
-    def __init__(self, archive: Path, member: str, reason: str) -> None:
+    def __init__(self, archive: Path, member: str, reason: str, repair: str = REDOWNLOAD) -> None:
         super().__init__(
             f"rejected archive {archive}: member {member!r} {reason}",
-            "The file is damaged or not the published dataset. Delete it and download it again.",
+            f"The file is damaged or not the published dataset. {repair}",
             ExitCode.USAGE,
             code="unsafe_archive",
         )
@@ -51,7 +52,9 @@ def is_extracted(archive: Path) -> bool:
     return isinstance(recorded, dict) and recorded.get("archive") == archive_stamp(archive)
 
 
-def check_member(archive: Path, info: zipfile.ZipInfo, destination: Path) -> Path | None:
+def check_member(
+    archive: Path, info: zipfile.ZipInfo, destination: Path, repair: str = REDOWNLOAD
+) -> Path | None:
     """Return where `info` goes under `destination`, None for a folder entry.
 
     Raises UnsafeArchiveError for absolute names, `..` components, symbolic links
@@ -61,19 +64,19 @@ def check_member(archive: Path, info: zipfile.ZipInfo, destination: Path) -> Pat
     normalized = name.replace("\\", "/")
     member_path = PurePosixPath(normalized)
     if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
-        raise UnsafeArchiveError(archive, name, "has an absolute path")
+        raise UnsafeArchiveError(archive, name, "has an absolute path", repair)
     if not member_path.parts or member_path.parts == (".",):
-        raise UnsafeArchiveError(archive, name, "has an empty name")
+        raise UnsafeArchiveError(archive, name, "has an empty name", repair)
     if ".." in member_path.parts:
-        raise UnsafeArchiveError(archive, name, "contains '..'")
+        raise UnsafeArchiveError(archive, name, "contains '..'", repair)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise UnsafeArchiveError(archive, name, "is a symbolic link")
+        raise UnsafeArchiveError(archive, name, "is a symbolic link", repair)
 
     target = destination.joinpath(*member_path.parts)
     resolved_root = destination.resolve()
     if not target.resolve().is_relative_to(resolved_root):
-        raise UnsafeArchiveError(archive, name, f"resolves outside {destination}")
+        raise UnsafeArchiveError(archive, name, f"resolves outside {destination}", repair)
     if info.is_dir():
         return None
     return target
@@ -83,18 +86,20 @@ def extract_archive(
     archive: Path,
     destination: Path | None = None,
     on_progress: ProgressCallback | None = None,
+    repair: str = REDOWNLOAD,
 ) -> int:
     """Extract `archive` into `destination` (default: its own folder) and return the member count.
 
     Every member is checked before the first one is written, so a rejected archive
     leaves nothing behind. The marker is written last: an interrupted extraction
-    has no marker and starts again from the beginning on the next run.
+    has no marker and starts again from the beginning on the next run. `repair`
+    is the next step named for a damaged or unsafe archive.
     """
     destination = destination or archive.parent
     try:
         with zipfile.ZipFile(archive) as zip_file:
             members = zip_file.infolist()
-            targets = [(info, check_member(archive, info, destination)) for info in members]
+            targets = [(info, check_member(archive, info, destination, repair)) for info in members]
             files = [(info, target) for info, target in targets if target is not None]
             for index, (info, target) in enumerate(files, start=1):
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +110,7 @@ def extract_archive(
     except zipfile.BadZipFile as error:
         raise StageError(
             f"cannot read archive {archive}: {error}",
-            "The download is incomplete or damaged. Delete the file and run prepare again to download it.",
+            f"The file is incomplete or damaged. {repair}",
             ExitCode.USAGE,
             code="bad_archive",
         ) from error

@@ -18,6 +18,10 @@ SPLIT_FOLDERS = {"train": "training", "validation": "validation-public"}
 
 REQUIRED_FIELDS = ("TaskType", "Modality", "ImageName", "Question", "Answer", "Split")
 
+REDOWNLOAD = "Delete it and run prepare again to download it."
+"""Default repair step for a damaged dataset file: the downloaded copy. Callers that read
+a --source copy or the smoke tree pass their own."""
+
 MAX_BAD_ROW_FRACTION = 0.05
 """More invalid rows than this share of a file is treated as a wrong file, not as noise."""
 
@@ -31,12 +35,13 @@ def allow_patterns() -> list[str]:
     return [f"{folder}/{MODALITY_FOLDER}/{DATASET}/**" for folder in SPLIT_FOLDERS.values()]
 
 
-def find_question_files(folder: Path) -> list[Path]:
+def find_question_files(folder: Path, incomplete_hint: str | None = None) -> list[Path]:
     """The question JSON files of one dataset folder, sorted by name.
 
     The file name changed between releases (IU_XRay_all_train.json and
     IU_XRay_questions_train.json have both been published), so every visible
-    `*.json` in the folder counts.
+    `*.json` in the folder counts. `incomplete_hint` replaces the default next step
+    when the folder has no question file.
     """
     if not folder.is_dir():
         raise StageError(
@@ -52,7 +57,7 @@ def find_question_files(folder: Path) -> list[Path]:
     if not files:
         raise StageError(
             f"no question file (*.json) found in {folder}",
-            "The download is incomplete: run prepare again, or check the copy given with --source.",
+            incomplete_hint or "The download is incomplete: run prepare again to finish it.",
             ExitCode.USAGE,
             code="missing_json",
         )
@@ -141,25 +146,26 @@ def parse_row(raw: Any, index: int) -> FlareRow:
     )
 
 
-def read_question_file(path: Path) -> QuestionFile:
+def read_question_file(path: Path, repair: str = REDOWNLOAD) -> QuestionFile:
     """Read and validate a question file.
 
     Invalid rows are collected, not raised. A file that is not a JSON list, or
-    has more invalid rows than MAX_BAD_ROW_FRACTION, raises StageError.
+    has more invalid rows than MAX_BAD_ROW_FRACTION, raises StageError. `repair`
+    is the next step named for a file that is not valid JSON or UTF-8.
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise StageError(
             f"invalid JSON in {path}: {error}",
-            "The file is damaged or incomplete. Delete it and run prepare again to download it.",
+            f"The file is damaged or incomplete. {repair}",
             ExitCode.USAGE,
             code="bad_json",
         ) from error
     except UnicodeDecodeError as error:
         raise StageError(
             f"{path} is not UTF-8 text: {error}",
-            "The file is damaged. Delete it and run prepare again to download it.",
+            f"The file is damaged. {repair}",
             ExitCode.USAGE,
             code="bad_json",
         ) from error

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from gpu_runner import atomic, options
 from gpu_runner.data.archives import archive_stamp, extract_archive, find_archives, is_extracted
 from gpu_runner.data.flare import (
     DEFAULT_REPO,
+    REDOWNLOAD,
     SPLIT_FOLDERS,
     allow_patterns,
     dataset_folder,
@@ -62,6 +64,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@dataclass(frozen=True)
+class RepairSteps:
+    """Next steps for a damaged or incomplete dataset, which depend on where the data came from."""
+
+    damaged: str
+    """Step for one damaged file, a sentence that refers to the file as "it"."""
+    incomplete: str
+    """Step for missing question files or images."""
+
+
+def repair_steps(args: argparse.Namespace, paths: RunPaths) -> RepairSteps:
+    if args.smoke:
+        step = f"Delete {paths.smoke_source} and run prepare --smoke again to generate it."
+        return RepairSteps(damaged=step, incomplete=step)
+    if args.source is not None:
+        return RepairSteps(
+            damaged="Copy it again from the original dataset into the --source folder, "
+            "or run prepare without --source to download it.",
+            incomplete=f"The copy in --source {args.source} is incomplete: copy the missing files again "
+            "from the original dataset, or run prepare without --source to download it.",
+        )
+    return RepairSteps(
+        damaged=REDOWNLOAD,
+        incomplete="The download or extraction is incomplete: run prepare again to finish it.",
+    )
+
+
 def resolve_source(args: argparse.Namespace, paths: RunPaths, events: EventEmitter) -> Path:
     """Return the dataset root: generated (--smoke), given (--source) or downloaded."""
     if args.smoke and args.source is not None:
@@ -80,6 +109,13 @@ def resolve_source(args: argparse.Namespace, paths: RunPaths, events: EventEmitt
 
     if args.source is not None:
         source = args.source.expanduser().resolve()
+        if source.exists() and not source.is_dir():
+            raise StageError(
+                f"--source {source} is a file, not a folder",
+                "Pass the folder that holds training/ and validation-public/ of FLARE-MLLM-2D.",
+                ExitCode.USAGE,
+                code="missing_folder",
+            )
         if not source.is_dir():
             raise StageError(
                 f"--source folder not found: {source}",
@@ -110,7 +146,7 @@ def resolve_source(args: argparse.Namespace, paths: RunPaths, events: EventEmitt
     return paths.dataset_dir
 
 
-def extract_images(folders: dict[str, Path], events: EventEmitter) -> None:
+def extract_images(folders: dict[str, Path], events: EventEmitter, repair: RepairSteps) -> None:
     for folder in folders.values():
         for archive in find_archives(folder):
             if is_extracted(archive):
@@ -121,7 +157,7 @@ def extract_images(folders: dict[str, Path], events: EventEmitter) -> None:
                     events.progress(done, total, unit="files", message=f"extracting {archive.name}")
 
             events.progress(0, None, unit="files", message=f"extracting {archive}")
-            extract_archive(archive, on_progress=on_member)
+            extract_archive(archive, on_progress=on_member, repair=repair.damaged)
 
 
 def file_sha256(path: Path) -> str:
@@ -165,10 +201,10 @@ def outputs_current(paths: RunPaths, fingerprint: dict[str, Any]) -> bool:
     return all(summary.get(split, {}).get("images_missing", 1) == 0 for split in SPLIT_FOLDERS)
 
 
-def build_records(split: str, files: list[Path], events: EventEmitter) -> SplitResult:
+def build_records(split: str, files: list[Path], events: EventEmitter, repair: RepairSteps) -> SplitResult:
     question_files = []
     for index, path in enumerate(files, start=1):
-        question_file = read_question_file(path)
+        question_file = read_question_file(path, repair.damaged)
         question_files.append(question_file)
         message = f"{split}: read {question_file.row_count} rows from {path.name}"
         if question_file.problems:
@@ -188,14 +224,13 @@ def build_records(split: str, files: list[Path], events: EventEmitter) -> SplitR
     return result
 
 
-def check_results(results: dict[str, SplitResult], strict_images: bool) -> None:
+def check_results(results: dict[str, SplitResult], strict_images: bool, repair: RepairSteps) -> None:
     for split, result in results.items():
         if strict_images and result.missing_images:
             raise StageError(
                 f"{len(result.missing_images)} images named in the {split} question files are missing, "
                 f"first: {result.missing_images[0]}",
-                "The download or extraction is incomplete: run prepare again, "
-                "or leave out --strict-images to skip those rows.",
+                f"{repair.incomplete} Or leave out --strict-images to skip those rows.",
                 ExitCode.USAGE,
                 code="missing_image",
             )
@@ -203,7 +238,7 @@ def check_results(results: dict[str, SplitResult], strict_images: bool) -> None:
             first = f" (first missing image: {result.missing_images[0]})" if result.missing_images else ""
             raise StageError(
                 f"no usable {split} rows in {', '.join(result.json_files)}{first}",
-                "Check that the images were extracted next to the question file; run prepare again.",
+                f"Check that the images were extracted next to the question file. {repair.incomplete}",
                 ExitCode.USAGE,
                 code="no_records",
             )
@@ -238,17 +273,18 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     events.start(f"preparing IU X-ray records from {origin}")
 
     source = resolve_source(args, paths, events)
+    repair = repair_steps(args, paths)
     folders = {split: dataset_folder(source, split) for split in SPLIT_FOLDERS}
-    question_files = {split: find_question_files(folder) for split, folder in folders.items()}
-    extract_images(folders, events)
+    question_files = {split: find_question_files(folder, repair.incomplete) for split, folder in folders.items()}
+    extract_images(folders, events, repair)
 
     fingerprint = input_fingerprint(args, folders, question_files)
     if outputs_current(paths, fingerprint):
         events.done(f"records in {paths.data_dir} are up to date with {source}; nothing to do")
         return ExitCode.OK
 
-    results = {split: build_records(split, files, events) for split, files in question_files.items()}
-    check_results(results, args.strict_images)
+    results = {split: build_records(split, files, events, repair) for split, files in question_files.items()}
+    check_results(results, args.strict_images, repair)
 
     header = {
         "source": str(source),
