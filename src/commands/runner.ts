@@ -9,6 +9,7 @@ import { ProgressStore } from '../progress/store.js';
 import { EventsVersionError, type StageEvent } from '../runner/events.js';
 import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../runner/exit-codes.js';
 import { formatCancel, formatEvent, formatPreflight, formatRunsTable, type RunRow } from '../runner/format.js';
+import { takeInterrupt } from '../runner/interrupt.js';
 import { InvalidHostError, LOCAL_TARGET, validateHost } from '../runner/quote.js';
 import { createRunner, DEFAULT_FOLLOW_RETRIES, UnknownRunError, type Runner } from '../runner/runner.js';
 import { SshConnectionError } from '../runner/ssh-errors.js';
@@ -120,8 +121,7 @@ async function followPlain(context: CliContext, runner: Runner, runId: string, o
       });
 
   // Ctrl-C detaches: the run lives in its own session on the target and goes on.
-  const onInterrupt = (): void => handle.detach();
-  process.once('SIGINT', onInterrupt);
+  const releaseInterrupt = takeInterrupt(() => handle.detach());
   try {
     const state = await handle.finished;
     const live = handle.decoder.log.liveLine;
@@ -130,12 +130,16 @@ async function followPlain(context: CliContext, runner: Runner, runId: string, o
     }
     return state;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    releaseInterrupt();
   }
 }
 
 function reattachHint(runId: string, target: string): string {
   return `mllm-course logs ${runId} --follow${target === LOCAL_TARGET ? '' : ` --host ${target}`}`;
+}
+
+function detachedNote(runId: string, target: string): string {
+  return `Detached; run ${runId} goes on. Re-attach: ${reattachHint(runId, target)}\n`;
 }
 
 interface RunOptions extends TargetOptions {
@@ -242,7 +246,7 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
     }
     context.exitCode = exitCodeFor(state);
     if (state === 'detached') {
-      context.stdout.write(`Detached; run ${run.id} goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
+      context.stdout.write(detachedNote(run.id, target));
       return;
     }
     context.stdout.write(`Run ${run.id}: ${describeRunState(state)}.\n`);
@@ -291,10 +295,15 @@ async function logsCommand(context: CliContext, runId: string, options: TargetOp
     const runDir = record?.target === runner.target ? record.runDir : `${await runner.resolveWorkDir()}/runs/${runId}`;
     const state = await followInteractive(runner, { id: runId, target: runner.target, runDir, ...(record ? { stage: record.stage } : {}) }, context);
     context.exitCode = exitCodeFor(state);
+    if (state === 'detached') {
+      context.stdout.write(detachedNote(runId, runner.target));
+    }
     return;
   }
   const state = await followPlain(context, runner, runId, { once: !options.follow, events: Boolean(options.events) });
-  if (state !== 'detached') {
+  if (state === 'detached') {
+    context.stdout.write(detachedNote(runId, runner.target));
+  } else {
     context.stderr.write(`Run ${runId} on ${runner.target}: ${describeRunState(state)}.\n`);
   }
   context.exitCode = options.follow ? exitCodeFor(state) : RUNNER_EXIT.ok;

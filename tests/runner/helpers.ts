@@ -70,3 +70,29 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
   return condition();
 }
+
+/**
+ * Kills the process group of every run under `workDir` (read from `runs/<id>/pgid`), so that a test that
+ * failed before its own cancel leaves no stage running after its temp folder is removed.
+ */
+export function killRunGroups(workDir: string): void {
+  const runsDir = path.join(workDir, 'runs');
+  if (!fs.existsSync(runsDir)) {
+    return;
+  }
+  for (const id of fs.readdirSync(runsDir)) {
+    let pgid: number;
+    try {
+      pgid = Number(fs.readFileSync(path.join(runsDir, id, 'pgid'), 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (Number.isInteger(pgid) && pgid > 1) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // The group has already ended.
+      }
+    }
+  }
+}

@@ -147,7 +147,10 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
     : props.cancelling
       ? <Styled role="warning">{props.cancelling}</Styled>
       : <Styled role="key">{ended ? 'The run has ended.' : runViewHints(false)}</Styled>;
-  rowsByImportance.push({ key: 'hints', element: hints });
+  // After a detach the run goes on; the status row says "detached" and the command prints how to re-attach.
+  if (state !== 'detached') {
+    rowsByImportance.push({ key: 'hints', element: hints });
+  }
   rowsByImportance.push({ key: 'log', element: <Styled role="muted">{`Full log: ${props.logPath}`}</Styled> });
   if (snapshot?.error) {
     const { message, hint } = snapshot.error;

@@ -7,6 +7,7 @@ import React, { useState } from 'react';
 import type { CliContext } from '../../commands/context.js';
 import type { PreflightReport } from '../../runner/preflight.js';
 import { DEFAULT_FOLLOW_RETRIES, type LaunchedRun, type Runner } from '../../runner/runner.js';
+import { takeInterrupt } from '../../runner/interrupt.js';
 import type { RunState } from '../../runner/state.js';
 import { createTheme } from '../../util/theme.js';
 import { ThemeProvider } from '../theme.js';
@@ -121,15 +122,14 @@ export async function followInteractive(runner: Runner, run: RunToFollow, contex
   );
 
   // Ctrl-C detaches too: the stage runs in its own session and does not get the terminal's SIGINT.
-  const onInterrupt = (): void => handle.detach();
-  process.once('SIGINT', onInterrupt);
+  const releaseInterrupt = takeInterrupt(() => handle.detach());
   try {
     const state = await handle.finished;
     store.finish(state);
     await finalShown;
     return state;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    releaseInterrupt();
     instance.unmount();
     await instance.waitUntilExit();
     context.stdout.write('\n');

@@ -167,6 +167,19 @@ describe('LiveView', () => {
   });
 });
 
+describe('LiveView after a detach', () => {
+  it('says detached without the ended note', async () => {
+    const { store, harness } = setup();
+
+    store.finish('detached');
+    const frame = await harness.waitFor((text) => text.includes(': detached'), 'the detached state');
+
+    expect(frame).toContain(`⏏ run on gpu-server, run ${RUN_ID}: detached`);
+    expect(frame).not.toContain('The run has ended.');
+    harness.instance.unmount();
+  });
+});
+
 describe('PreflightChecklist and RunsList', () => {
   it('renders checks with glyph, word and next step', () => {
     const report = evaluatePreflight(
