@@ -11,7 +11,7 @@ import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../runner/exit-codes.js';
 import { formatCancel, formatEvent, formatPreflight, formatRunsTable, type RunRow } from '../runner/format.js';
 import { takeInterrupt } from '../runner/interrupt.js';
 import { InvalidHostError, LOCAL_TARGET, validateHost } from '../runner/quote.js';
-import { createRunner, DEFAULT_FOLLOW_RETRIES, UnknownRunError, type Runner } from '../runner/runner.js';
+import { compareNewestFirst, createRunner, DEFAULT_FOLLOW_RETRIES, UnknownRunError, type Runner } from '../runner/runner.js';
 import { SshConnectionError } from '../runner/ssh-errors.js';
 import { isStageName, SMOKE_REQUIREMENT, STAGE_NAMES, STAGE_REQUIREMENTS, stageCommand, type StageName } from '../runner/stages.js';
 import { describeRunState, type RunState } from '../runner/state.js';
@@ -266,7 +266,7 @@ async function runsCommand(context: CliContext, options: TargetOptions): Promise
     const runner = openRunner(context, store, target, options.workDir);
     try {
       for (const summary of await runner.list()) {
-        rows.push({ id: summary.id, target, stage: summary.stage, state: summary.state });
+        rows.push({ id: summary.id, target, stage: summary.stage, state: summary.state, ...(summary.startedAt ? { startedAt: summary.startedAt } : {}) });
       }
     } catch (error) {
       unreachable = true;
@@ -275,7 +275,8 @@ async function runsCommand(context: CliContext, options: TargetOptions): Promise
     }
   }
 
-  context.stdout.write(formatRunsTable(rows));
+  // Newest first across all targets, so the run just started is at the top.
+  context.stdout.write(formatRunsTable(rows.sort(compareNewestFirst)));
   context.exitCode = unreachable ? RUNNER_EXIT.connection : RUNNER_EXIT.ok;
 }
 

@@ -93,6 +93,18 @@ export interface RunRow {
   target: string;
   stage: string;
   state: RunState | { kind: 'unreachable'; message: string };
+  /** ISO 8601 start time, when the run recorded one. */
+  startedAt?: string;
+}
+
+/** Formats an ISO start time as local `YYYY-MM-DD HH:MM`, or `-` when missing or invalid. */
+export function formatStartTime(startedAt: string | undefined): string {
+  const time = startedAt ? new Date(startedAt) : undefined;
+  if (!time || Number.isNaN(time.getTime())) {
+    return '-';
+  }
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${pad(time.getHours())}:${pad(time.getMinutes())}`;
 }
 
 export function formatRunsTable(rows: readonly RunRow[]): string {
@@ -103,9 +115,11 @@ export function formatRunsTable(rows: readonly RunRow[]): string {
   const idWidth = Math.max(2, ...rows.map((row) => row.id.length));
   const targetWidth = Math.max(6, ...rows.map((row) => row.target.length));
   const stageWidth = Math.max(5, ...rows.map((row) => row.stage.length));
-  const lines = [`${'ID'.padEnd(idWidth)}  ${'TARGET'.padEnd(targetWidth)}  ${'STAGE'.padEnd(stageWidth)}  STATE`];
+  const starts = rows.map((row) => formatStartTime(row.startedAt));
+  const startWidth = Math.max(7, ...starts.map((start) => start.length));
+  const lines = [`${'STARTED'.padEnd(startWidth)}  ${'ID'.padEnd(idWidth)}  ${'TARGET'.padEnd(targetWidth)}  ${'STAGE'.padEnd(stageWidth)}  STATE`];
   rows.forEach((row, index) => {
-    lines.push(`${row.id.padEnd(idWidth)}  ${row.target.padEnd(targetWidth)}  ${row.stage.padEnd(stageWidth)}  ${states[index]}`);
+    lines.push(`${starts[index]!.padEnd(startWidth)}  ${row.id.padEnd(idWidth)}  ${row.target.padEnd(targetWidth)}  ${row.stage.padEnd(stageWidth)}  ${states[index]}`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -81,6 +81,18 @@ export interface RunSummary {
   id: string;
   stage: string;
   state: RunState;
+  /** ISO 8601 start time from the run's meta.json; missing for a run folder without one. */
+  startedAt?: string;
+}
+
+/** Orders runs newest first by start time; runs without one go last, by id. */
+export function compareNewestFirst(left: { id: string; startedAt?: string }, right: { id: string; startedAt?: string }): number {
+  const leftTime = left.startedAt ? Date.parse(left.startedAt) : Number.NaN;
+  const rightTime = right.startedAt ? Date.parse(right.startedAt) : Number.NaN;
+  if (Number.isNaN(leftTime) || Number.isNaN(rightTime)) {
+    return Number.isNaN(leftTime) === Number.isNaN(rightTime) ? left.id.localeCompare(right.id) : Number.isNaN(leftTime) ? 1 : -1;
+  }
+  return rightTime - leftTime || left.id.localeCompare(right.id);
 }
 
 export interface CancelResult {
@@ -362,14 +374,15 @@ export class Runner {
     }
     const runs: RunSummary[] = [];
     for (const line of result.stdout.split('\n')) {
-      const match = /^run (\S+) (-|\d+) ([01]) ([01]) (\S+)$/.exec(line);
+      const match = /^run (\S+) (-|\d+) ([01]) ([01]) (\S+)(?: (\S+))?$/.exec(line);
       if (!match) {
         continue;
       }
       const exitCode = match[2] === '-' ? undefined : Number(match[2]);
-      runs.push({ id: match[1]!, stage: match[5]!, state: runStateFromFacts(exitCode, match[3] === '1', match[4] === '1') });
+      const startedAt = match[6] === undefined || match[6] === '-' ? {} : { startedAt: match[6] };
+      runs.push({ id: match[1]!, stage: match[5]!, state: runStateFromFacts(exitCode, match[3] === '1', match[4] === '1'), ...startedAt });
     }
-    return runs.sort((left, right) => left.id.localeCompare(right.id));
+    return runs.sort(compareNewestFirst);
   }
 
   #checkRunId(runId: string): void {

@@ -307,7 +307,8 @@ for dir in "$work/runs"/*/; do
   # file is removed here. A run still starting has no pgid yet and keeps it.
   [ "$started" = 1 ] && [ "$alive" = 0 ] && [ "$code" = - ] && rm -f "$dir/hf_token"
   stage=$(sed -n 's/.*"stage":"\([a-z]*\)".*/\1/p' "$dir/meta.json" 2>/dev/null | head -n 1)
-  echo "run $id $code $cancelled $alive ${D}stage:-unknown}"
+  started_at=$(sed -n 's/.*"startedAt":"\([0-9TZ:.-]*\)".*/\1/p' "$dir/meta.json" 2>/dev/null | head -n 1)
+  echo "run $id $code $cancelled $alive ${D}stage:-unknown} ${D}started_at:--}"
 done
 `;
 }

@@ -136,6 +136,50 @@ describe('runner commands on this machine', () => {
     expect(followed.stderr).toBe(`Run ${id} on local: cancelled.\n`);
   });
 
+  it('lists runs newest first with their start time', async () => {
+    const listed = path.join(root, 'listed');
+    const runs = [
+      { id: 'evaluate-20261204-100000-aaaa', stage: 'evaluate', startedAt: '2026-12-04T10:00:00.000Z' },
+      { id: 'prepare-20261204-120000-bbbb', stage: 'prepare', startedAt: '2026-12-04T12:00:00.000Z' },
+      { id: 'finetune-20261204-110000-cccc', stage: 'finetune', startedAt: '2026-12-04T11:00:00.000Z' },
+      { id: 'infer-20261204-090000-dddd', stage: 'infer' },
+    ];
+    for (const run of runs) {
+      fs.mkdirSync(path.join(listed, 'runs', run.id), { recursive: true });
+      fs.writeFileSync(path.join(listed, 'runs', run.id, 'meta.json'), `${JSON.stringify(run)}\n`);
+      fs.writeFileSync(path.join(listed, 'runs', run.id, 'exit_code'), '0\n');
+    }
+
+    const result = await runPlain(['runs', '--host', 'local', '--work-dir', listed], env);
+    const lines = result.stdout.trimEnd().split('\n');
+
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(lines[0]).toMatch(/^STARTED\s+ID\s+TARGET\s+STAGE\s+STATE$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/).find((word) => /^[a-z]+-\d{8}-/.test(word)))).toEqual([
+      'prepare-20261204-120000-bbbb',
+      'finetune-20261204-110000-cccc',
+      'evaluate-20261204-100000-aaaa',
+      'infer-20261204-090000-dddd',
+    ]);
+    expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}  prepare-/);
+    expect(lines[4]).toMatch(/^-\s+infer-/);
+  });
+
+  it('starts the status line of logs on its own line', async () => {
+    const listed = path.join(root, 'unterminated');
+    const id = 'finetune-20261204-130000-eeee';
+    const runDir = path.join(listed, 'runs', id);
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, 'meta.json'), `${JSON.stringify({ id, stage: 'finetune' })}\n`);
+    fs.writeFileSync(path.join(runDir, 'log'), 'error: input not found\nhint: run prepare first.');
+    fs.writeFileSync(path.join(runDir, 'exit_code'), '2\n');
+
+    const result = await runPlain(['logs', id, '--host', 'local', '--work-dir', listed], env);
+
+    expect(result.stdout).toBe('error: input not found\nhint: run prepare first.\n');
+    expect(result.stderr).toMatch(new RegExp(`^Run ${id} on local: failed`));
+  });
+
   it.each([
     [['run', 'bogus'], 'error: unknown stage "bogus"; expected one of prepare, finetune, infer, evaluate, all.\n'],
     [['cancel', 'evaluate-20200101-000000-none'], 'error: Run "evaluate-20200101-000000-none" was not found on local. List the runs with `mllm-course runs`.\n'],
