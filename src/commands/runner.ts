@@ -352,7 +352,7 @@ function wrap<T extends unknown[]>(context: CliContext, action: (...args: T) => 
 }
 
 export function registerRunnerCommands(program: Command, context: CliContext): void {
-  const hostOption = ['--host <host>', 'SSH host to use, as in ~/.ssh/config or user@hostname; `local` is this machine'] as const;
+  const hostDescription = 'SSH host, as in ~/.ssh/config or user@hostname; `local` is this machine';
   const workDirOption = ['--work-dir <path>', 'work folder on the target (default: the one remembered for it, else ~/mllm-course)'] as const;
 
   program
@@ -365,16 +365,16 @@ export function registerRunnerCommands(program: Command, context: CliContext): v
     .option('--out <dir>', 'output folder on the target, relative to the work folder (default: out)')
     .option('--force', 'start even when a preflight check failed')
     .option('--no-hub', 'skip the Hugging Face access check (token, gated repositories), which contacts the Hub')
-    .option('--detach', 'start the run and return at once; follow it later with `logs <id> --follow`')
-    .addHelpText('after', RUNNER_EXIT_HELP)
+    .option('--detach', 'start the run and return at once; follow it later with `logs <id> --follow` (not with `all`, which waits for each stage)')
+    .addHelpText('after', RUNNER_EXIT_HELP.run)
     .action(wrap(context, (stage: string, options: RunOptions) => runCommand(context, stage, options)));
 
   program
     .command('runs')
-    .description('list the runs on this machine and every remembered host, with their state')
-    .option(...hostOption, parseHost)
+    .description('list the runs on this machine and every remembered host, newest first, with their state')
+    .option('--host <host>', `${hostDescription} (default: this machine and every remembered host)`, parseHost)
     .option(...workDirOption)
-    .addHelpText('after', RUNNER_EXIT_HELP)
+    .addHelpText('after', RUNNER_EXIT_HELP.runs)
     .action(wrap(context, (options: TargetOptions) => runsCommand(context, options)));
 
   program
@@ -383,25 +383,25 @@ export function registerRunnerCommands(program: Command, context: CliContext): v
     .argument('<id>', 'run id, as printed by `run` and `runs`')
     .option('-f, --follow', 'follow the log until the run ends (Ctrl-C detaches; the run goes on)')
     .option('--events', 'print the stage events (progress, metrics) between the log lines')
-    .option(...hostOption, parseHost)
+    .option('--host <host>', `${hostDescription} (default: the host the run was started on from here, else this machine)`, parseHost)
     .option(...workDirOption)
-    .addHelpText('after', RUNNER_EXIT_HELP)
+    .addHelpText('after', RUNNER_EXIT_HELP.logs)
     .action(wrap(context, (id: string, options: TargetOptions & { follow?: boolean; events?: boolean }) => logsCommand(context, id, options)));
 
   program
     .command('cancel')
     .description('stop a run: SIGINT, then SIGTERM, then SIGKILL to its process group; checks that nothing is left')
     .argument('<id>', 'run id, as printed by `run` and `runs`')
-    .option(...hostOption, parseHost)
+    .option('--host <host>', `${hostDescription} (default: the host the run was started on from here, else this machine)`, parseHost)
     .option(...workDirOption)
-    .addHelpText('after', RUNNER_EXIT_HELP)
+    .addHelpText('after', RUNNER_EXIT_HELP.cancel)
     .action(wrap(context, (id: string, options: TargetOptions) => cancelCommand(context, id, options)));
 
   program
     .command('test-connection')
     .description('log in to an SSH host once interactively, to accept its host key or unlock your key')
-    .requiredOption(...hostOption, parseHost)
-    .option(...workDirOption)
-    .addHelpText('after', RUNNER_EXIT_HELP)
+    .requiredOption('--host <host>', 'SSH host to log in to, as in ~/.ssh/config or user@hostname (required)', parseHost)
+    .option('--work-dir <path>', 'work folder to remember for this host (default: the one remembered for it, else ~/mllm-course)')
+    .addHelpText('after', RUNNER_EXIT_HELP.testConnection)
     .action(wrap(context, (options: { host: string; workDir?: string }) => testConnectionCommand(context, options.host, options)));
 }

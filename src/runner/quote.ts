@@ -19,15 +19,16 @@ export function quoteAll(values: readonly string[]): string {
 /** Name of the target that runs stages on this machine instead of over SSH. */
 export const LOCAL_TARGET = 'local';
 
-// Letters, digits and the characters that user@host, host aliases, IPv4 and IPv6 addresses need.
-const HOST_PATTERN = /^[A-Za-z0-9_[\]][A-Za-z0-9._@:%[\]-]*$/;
+// Letters, digits and the characters that user@host, host aliases, IPv4 and IPv6 addresses (with a zone
+// after `%`, or in brackets) need.
+const HOST_CHARACTER = /[A-Za-z0-9._@:%[\]-]/;
 const MAX_HOST_LENGTH = 255;
 
 export class InvalidHostError extends Error {
   constructor(readonly host: string, reason: string) {
     super(
       `Invalid host ${JSON.stringify(host)}: ${reason}. Use a name from ~/.ssh/config or user@hostname, ` +
-        'made of letters, digits and . _ - @ : only.',
+        'made of letters, digits and . _ - @ : % [ ] only.',
     );
     this.name = 'InvalidHostError';
   }
@@ -35,20 +36,33 @@ export class InvalidHostError extends Error {
 
 /**
  * Checks a host as the user typed it. A leading `-` would be read by ssh as an option, and whitespace
- * or shell metacharacters have no place in a host name, so both are rejected before ssh runs.
+ * or shell metacharacters have no place in a host name, so both are rejected before ssh runs. In
+ * `user@host`, ssh splits at the last `@`, so neither side of it may be empty.
  */
 export function validateHost(host: string): string {
   if (host.length === 0) {
     throw new InvalidHostError(host, 'the name is empty');
   }
   if (host.length > MAX_HOST_LENGTH) {
-    throw new InvalidHostError(host, `the name is longer than ${MAX_HOST_LENGTH} characters`);
+    throw new InvalidHostError(host.slice(0, 40) + '…', `the name is longer than ${MAX_HOST_LENGTH} characters`);
   }
   if (host.startsWith('-')) {
     throw new InvalidHostError(host, 'it starts with "-", which ssh would read as an option');
   }
-  if (!HOST_PATTERN.test(host)) {
-    throw new InvalidHostError(host, 'it contains whitespace or a shell metacharacter');
+  const invalid = [...host].find((character) => !HOST_CHARACTER.test(character));
+  if (invalid !== undefined) {
+    const description = /\s/.test(invalid) ? 'whitespace' : `the character ${JSON.stringify(invalid)}`;
+    throw new InvalidHostError(host, `it contains ${description}, which a host name cannot contain`);
+  }
+  const at = host.lastIndexOf('@');
+  if (at === 0) {
+    throw new InvalidHostError(host, 'the user name before "@" is empty');
+  }
+  if (at === host.length - 1) {
+    throw new InvalidHostError(host, 'the host name after "@" is empty');
+  }
+  if (/^[.:%]/.test(host.slice(at + 1))) {
+    throw new InvalidHostError(host, `the host name starts with ${JSON.stringify(host[at + 1])}`);
   }
   return host;
 }

@@ -195,7 +195,7 @@ describe('runner commands on this machine', () => {
     const result = await runPlain(['run', 'finetune', '--host', 'gpu;touch /tmp/mllm-cli-pwned'], env);
 
     expect(result.code).toBe(RUNNER_EXIT.usage);
-    expect(result.stderr).toContain('Invalid host "gpu;touch /tmp/mllm-cli-pwned": it contains whitespace or a shell metacharacter.');
+    expect(result.stderr).toContain('Invalid host "gpu;touch /tmp/mllm-cli-pwned": it contains the character ";", which a host name cannot contain.');
     expect(fs.existsSync('/tmp/mllm-cli-pwned')).toBe(false);
   });
 
@@ -324,10 +324,40 @@ describe.skipIf(skipSshTests())('runner commands over ssh', () => {
 });
 
 describe('runner command help', () => {
-  it.each(['run', 'runs', 'logs', 'cancel', 'test-connection'])('lists the exit codes for %s', async (command) => {
+  it.each([
+    ['run', RUNNER_EXIT_HELP.run],
+    ['runs', RUNNER_EXIT_HELP.runs],
+    ['logs', RUNNER_EXIT_HELP.logs],
+    ['cancel', RUNNER_EXIT_HELP.cancel],
+    ['test-connection', RUNNER_EXIT_HELP.testConnection],
+  ])('lists the exit codes for %s', async (command, table) => {
     const result = await runPlain([command, '--help'], env);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(RUNNER_EXIT_HELP.trim());
+    expect(result.stdout).toContain(table.trim());
+  });
+
+  it.each(['runs', 'logs', 'cancel', 'test-connection'])('omits the codes of run for %s', async (command) => {
+    const result = await runPlain([command, '--help'], env);
+
+    expect(result.stdout).not.toContain('a preflight check failed');
+    expect(result.stdout).not.toContain('unknown stage');
+  });
+
+  it('shows --host of test-connection as required', async () => {
+    const result = await runPlain(['test-connection', '--help'], env);
+
+    expect(result.stdout).toContain('(required)');
+    expect(result.stdout).not.toContain('`local` is this machine');
+  });
+
+  it.each([
+    ['@host', 'the user name before "@" is empty'],
+    ['user@', 'the host name after "@" is empty'],
+  ])('rejects --host %j with exit 2', async (host, reason) => {
+    const result = await runPlain(['runs', '--host', host], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.usage);
+    expect(result.stderr).toContain(reason);
   });
 });

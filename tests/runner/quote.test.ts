@@ -19,17 +19,20 @@ describe('quote', () => {
 });
 
 describe('validateHost', () => {
-  it.each(['gpu', 'gpu-server.example.org', 'ana@10.0.0.5', 'node_7', 'fe80::1%eth0'])('accepts %s', (host) => {
+  it.each(['gpu', 'gpu-server.example.org', 'ana@10.0.0.5', 'node_7', 'fe80::1%eth0', '[::1]', 'ana@[::1]'])('accepts %s', (host) => {
     expect(validateHost(host)).toBe(host);
   });
 
   it.each([
     ['-oProxyCommand=sh', 'it starts with "-"'],
-    ['gpu server', 'whitespace or a shell metacharacter'],
-    ['gpu;reboot', 'whitespace or a shell metacharacter'],
-    ['gpu$(id)', 'whitespace or a shell metacharacter'],
-    ['gpu|cat', 'whitespace or a shell metacharacter'],
+    ['gpu server', 'it contains whitespace'],
+    ['gpu;reboot', 'it contains the character ";"'],
+    ['gpu$(id)', 'it contains the character "$"'],
+    ['gpu|cat', 'it contains the character "|"'],
     ['', 'the name is empty'],
+    ['@host', 'the user name before "@" is empty'],
+    ['user@', 'the host name after "@" is empty'],
+    ['user@.host', 'the host name starts with "."'],
   ])('rejects %j: %s', (host, reason) => {
     expect(() => validateHost(host)).toThrow(InvalidHostError);
     expect(() => validateHost(host)).toThrow(reason);
