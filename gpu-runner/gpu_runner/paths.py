@@ -61,6 +61,11 @@ class RunPaths:
     def train_summary(self) -> Path:
         return self.finetune_dir / "train_summary.json"
 
+    @property
+    def finetune_settings(self) -> Path:
+        """Settings the adapter and checkpoints were trained with, written before training."""
+        return self.finetune_dir / "settings.json"
+
     # infer
     @property
     def infer_dir(self) -> Path:

@@ -126,36 +126,119 @@ def remove_outputs(out: Path) -> None:
     (out / "finetune" / "train_summary.json").unlink()
 
 
+SMOKE_TRAINING = ("--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0")
+
+
+def trained_steps(result) -> list[int]:
+    return [event["step"] for event in result.events if event["kind"] == "progress" and "loss" in event]
+
+
+def progress_messages(result) -> list[str]:
+    return [event.get("message", "") for event in result.events if event["kind"] == "progress"]
+
+
 def test_rerun_resumes_from_checkpoint(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
-    first = run_cli(
-        "finetune", "--out", str(out), "--smoke", "--max-steps", "2", "--save-steps", "2", "--eval-steps", "0"
-    )
+    first = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING)
     assert first.returncode == 0, first.stderr
     assert (out / "finetune" / "checkpoints" / "checkpoint-2").is_dir()
+    # Leave the folder as a run stopped between checkpoint-2 and checkpoint-4 leaves it.
+    import shutil
+
+    shutil.rmtree(out / "finetune" / "checkpoints" / "checkpoint-4")
     remove_outputs(out)
 
-    resumed = run_cli(
-        "finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0"
-    )
+    resumed = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING)
     assert resumed.returncode == 0, resumed.stderr
-    messages = [event.get("message", "") for event in resumed.events if event["kind"] == "progress"]
+    messages = progress_messages(resumed)
     assert any(message.startswith("resuming from") and message.endswith("checkpoint-2") for message in messages)
-    trained_steps = [event["step"] for event in resumed.events if event["kind"] == "progress" and "loss" in event]
-    assert trained_steps == [3, 4]
+    assert trained_steps(resumed) == [3, 4]
     summary = json.loads((out / "finetune" / "train_summary.json").read_text())
     assert summary["steps"] == 4
     assert summary["resumed_from"].endswith("checkpoint-2")
 
     remove_outputs(out)
-    finished = run_cli(
-        "finetune", "--out", str(out), "--smoke", "--max-steps", "4", "--save-steps", "2", "--eval-steps", "0"
-    )
+    finished = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING)
     assert finished.returncode == 0, finished.stderr
     assert not [event for event in finished.events if event["kind"] == "progress" and "loss" in event]
     assert (out / "finetune" / "adapter" / "adapter_model.safetensors").is_file()
     assert json.loads((out / "finetune" / "train_summary.json").read_text())["steps"] == 4
+
+
+def test_same_settings_reuse_changed_retrain(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
+    assert run_cli("finetune", "--out", str(out), *SMOKE_TRAINING).returncode == 0
+    old_adapter = (out / "finetune" / "adapter" / "adapter_model.safetensors").read_bytes()
+
+    # Logging and data-loader options do not change the weights, so the adapter is reused.
+    again = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING, "--logging-steps", "2", "--data-workers", "1")
+
+    assert again.returncode == 0, again.stderr
+    assert trained_steps(again) == []
+    assert "trained with the same model, data and options" in again.events[-1]["message"]
+    assert (out / "finetune" / "adapter" / "adapter_model.safetensors").read_bytes() == old_adapter
+    assert not list(out.glob("finetune.replaced-*"))
+
+    changed = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING, "--lr", "1e-3", "--lora-r", "4")
+
+    assert changed.returncode == 0, changed.stderr
+    assert trained_steps(changed) == [1, 2, 3, 4]
+    (moved,) = [message for message in progress_messages(changed) if "other settings" in message]
+    assert "training.lr 0.0002 -> 0.001" in moved
+    assert "training.lora.r 16 -> 4" in moved
+    (replaced,) = out.glob("finetune.replaced-*")
+    assert str(replaced) in moved
+    assert str(replaced) in changed.events[-1]["message"]
+    assert (replaced / "adapter" / "adapter_model.safetensors").read_bytes() == old_adapter
+    settings = json.loads((out / "finetune" / "settings.json").read_text())
+    assert settings["training"]["lr"] == 1e-3
+    assert settings["training"]["lora"]["r"] == 4
+    summary = json.loads((out / "finetune" / "train_summary.json").read_text())
+    assert summary["settings"]["lr"] == 1e-3
+    assert summary["settings"]["lora"]["r"] == 4
+
+
+def test_checkpoint_with_other_options_not_resumed(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
+    assert run_cli("finetune", "--out", str(out), *SMOKE_TRAINING).returncode == 0
+    remove_outputs(out)
+
+    changed = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING, "--lora-alpha", "32")
+
+    assert changed.returncode == 0, changed.stderr
+    reused = [message for message in progress_messages(changed) if message.startswith(("resuming", "training"))]
+    assert reused == []
+    assert trained_steps(changed) == [1, 2, 3, 4]
+    assert json.loads((out / "finetune" / "train_summary.json").read_text())["resumed_from"] is None
+    (replaced,) = out.glob("finetune.replaced-*")
+    assert (replaced / "checkpoints" / "checkpoint-4").is_dir()
+
+
+def test_unknown_or_changed_data_retrain(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert run_cli("prepare", "--out", str(out), "--smoke").returncode == 0
+    assert run_cli("finetune", "--out", str(out), *SMOKE_TRAINING).returncode == 0
+    (out / "finetune" / "settings.json").unlink()
+
+    unknown = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING)
+
+    assert unknown.returncode == 0, unknown.stderr
+    assert any("options of those outputs are unknown" in message for message in progress_messages(unknown))
+    assert trained_steps(unknown) == [1, 2, 3, 4]
+    assert len(list(out.glob("finetune.replaced-*"))) == 1
+
+    records = (out / "data" / "train.jsonl").read_text().splitlines()
+    (out / "data" / "train.jsonl").write_text("\n".join(records[:-1]) + "\n")
+
+    changed = run_cli("finetune", "--out", str(out), *SMOKE_TRAINING)
+
+    assert changed.returncode == 0, changed.stderr
+    assert any("train.jsonl changed" in message for message in progress_messages(changed))
+    assert trained_steps(changed) == [1, 2, 3, 4]
+    assert len(list(out.glob("finetune.replaced-*"))) == 2
 
 
 def test_too_long_records_fail_before_training(run_cli, tmp_path: Path) -> None:

@@ -1,9 +1,12 @@
 """finetune: QLoRA fine-tuning of MedGemma 1.5 4B on the prepared SFT records.
 
-Outputs under --out: finetune/checkpoints/ (resumed from on a rerun),
-finetune/adapter/ (the LoRA adapter and the processor) and
-finetune/train_summary.json, written last. A run folder that already has both
-the summary and the adapter is skipped.
+Outputs under --out: finetune/settings.json (the model, data digests and
+training options, written before training), finetune/checkpoints/ (resumed from
+on a rerun), finetune/adapter/ (the LoRA adapter and the processor) and
+finetune/train_summary.json, written last. A rerun with the same settings
+reuses a finished adapter or resumes from the last checkpoint. A rerun with
+other settings moves the old finetune/ folder to finetune.replaced-<UTC time>/
+and trains from scratch.
 
 The training loop is transformers' Trainer with our own collator rather than
 trl's SFTTrainer: the collator already builds the labels (answer only) and never
@@ -24,6 +27,7 @@ from typing import Any
 from gpu_runner import atomic, options
 from gpu_runner.errors import ExitCode, StageError
 from gpu_runner.events import EventEmitter
+from gpu_runner.model import finetune_settings
 from gpu_runner.model.loading import DEFAULT_MODEL_ID
 from gpu_runner.model.records import read_records
 from gpu_runner.paths import RunPaths
@@ -256,6 +260,15 @@ def target_modules(value: str) -> str | list[str]:
     return value if value == "all-linear" else [name.strip() for name in value.split(",") if name.strip()]
 
 
+def lora_config(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "r": args.lora_r,
+        "lora_alpha": args.lora_alpha,
+        "lora_dropout": args.lora_dropout,
+        "target_modules": target_modules(args.target_modules),
+    }
+
+
 def planned_steps(args: argparse.Namespace, train_size: int) -> int:
     """Optimizer steps that Trainer will run, for the start event."""
     if args.max_steps:
@@ -304,10 +317,16 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     paths = RunPaths.from_out(args.out)
     resolve_defaults(args)
 
-    if is_finished(paths):
-        events.start("fine-tuned adapter found, nothing to do")
+    # None when the records are missing: reading them below reports that.
+    settings = finetune_settings.current_settings(args, paths, lora_config(args))
+    stored = finetune_settings.read_settings(paths.finetune_settings)
+    if settings is not None and stored == settings and is_finished(paths):
+        events.start("fine-tuned adapter with the same settings found, nothing to do")
         events.artifact(paths.adapter_dir, "adapter")
-        events.done(f"adapter already in {paths.adapter_dir}; delete {paths.finetune_dir} to train again")
+        events.done(
+            f"adapter already in {paths.adapter_dir}, trained with the same model, data and options; "
+            f"delete {paths.finetune_dir} to train again"
+        )
         return ExitCode.OK
 
     if not args.smoke:
@@ -329,6 +348,20 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
         f"fine-tuning {'the tiny smoke model' if args.smoke else args.model} on {len(train_records)} records",
         total=total,
     )
+    # The records exist now, so the settings are known.
+    settings = finetune_settings.current_settings(args, paths, lora_config(args))
+    replaced = None
+    if stored != settings and finetune_settings.has_outputs(paths):
+        differences = finetune_settings.describe_differences(stored, settings)
+        replaced = finetune_settings.move_aside(paths)
+        events.progress(
+            0,
+            total,
+            unit="steps",
+            message=f"the outputs in {paths.finetune_dir} were trained with other settings ({differences}); "
+            f"moved them to {replaced} and training from scratch",
+        )
+    finetune_settings.write_settings(paths.finetune_settings, settings)
     summary = train(args, paths, events, train_records, eval_records)
 
     atomic.write_json(paths.train_summary, summary)
@@ -336,7 +369,8 @@ def run(args: argparse.Namespace, events: EventEmitter) -> int:
     events.artifact(paths.train_summary, "train summary")
     train_loss = summary["train_loss"]
     loss_text = f"{train_loss:.4g}" if isinstance(train_loss, float) else "n/a"
-    events.done(f"trained {summary['steps']} steps, train loss {loss_text}")
+    kept = f"; the previous outputs are in {replaced}" if replaced else ""
+    events.done(f"trained {summary['steps']} steps, train loss {loss_text}{kept}")
     return ExitCode.OK
 
 
@@ -399,12 +433,7 @@ def train(
     processor = load_processor(source)
     # Fail on an over-long record now rather than minutes later, inside a data-loader worker.
     check_sequence_lengths(processor, train_records + eval_records, args.images_per_sample, args.max_length)
-    lora = {
-        "r": args.lora_r,
-        "lora_alpha": args.lora_alpha,
-        "lora_dropout": args.lora_dropout,
-        "target_modules": target_modules(args.target_modules),
-    }
+    lora = lora_config(args)
     started_at = time.monotonic()
     with out_of_memory_as_stage_error(OOM_HINT):
         model = load_training_model(source, smoke=args.smoke, lora=lora)
