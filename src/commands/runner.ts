@@ -10,6 +10,7 @@ import { EventsVersionError, type StageEvent } from '../runner/events.js';
 import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../runner/exit-codes.js';
 import { formatCancel, formatEvent, formatPreflight, formatRunsTable, type RunRow } from '../runner/format.js';
 import { takeInterrupt } from '../runner/interrupt.js';
+import { validateOutDir } from '../runner/out-dir.js';
 import { InvalidHostError, LOCAL_TARGET, validateHost } from '../runner/quote.js';
 import { compareNewestFirst, createRunner, DEFAULT_FOLLOW_RETRIES, UnknownRunError, type Runner } from '../runner/runner.js';
 import { SshConnectionError } from '../runner/ssh-errors.js';
@@ -38,6 +39,14 @@ interface TargetOptions {
 function parseHost(value: string): string {
   try {
     return validateHost(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseOutDir(value: string): string {
+  try {
+    return validateOutDir(value);
   } catch (error) {
     throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
   }
@@ -362,7 +371,7 @@ export function registerRunnerCommands(program: Command, context: CliContext): v
     .option('--host <host>', 'SSH host to run on, as in ~/.ssh/config or user@hostname; `local` is this machine (default: the last target used, else this machine)', parseHost)
     .option(...workDirOption)
     .option('--smoke', 'run the stage on a tiny synthetic input, to check the setup in a minute')
-    .option('--out <dir>', 'output folder on the target, relative to the work folder (default: out)')
+    .option('--out <dir>', 'output folder on the target: relative to the work folder and inside it, or an absolute path to write elsewhere (default: out)', parseOutDir)
     .option('--force', 'start even when a preflight check failed')
     .option('--no-hub', 'skip the Hugging Face access check (token, gated repositories), which contacts the Hub')
     .option('--detach', 'start the run and return at once; follow it later with `logs <id> --follow` (not with `all`, which waits for each stage)')

@@ -26,7 +26,7 @@ export const RUNNER_EXIT_HELP = {
   run: exitHelp([
     [RUNNER_EXIT.ok, 'the stage succeeded, or you detached (d, Ctrl-C or --detach) and the run goes on'],
     [RUNNER_EXIT.failed, 'the stage failed, or an unexpected error'],
-    [RUNNER_EXIT.usage, 'bad usage: unknown stage or invalid host name'],
+    [RUNNER_EXIT.usage, 'bad usage: unknown stage, invalid host name or --out'],
     [RUNNER_EXIT.preflight, 'a preflight check failed; the stage was not started'],
     [RUNNER_EXIT.connection, 'the SSH connection failed'],
     [RUNNER_EXIT.cancelled, 'the run was cancelled, or ended without an exit status'],

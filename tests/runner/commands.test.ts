@@ -191,6 +191,33 @@ describe('runner commands on this machine', () => {
     expect(result.stderr).toBe(message);
   });
 
+  it.each([
+    ['', '--out is empty'],
+    ['   ', '--out is empty'],
+    ['.', 'is the work folder itself'],
+    ['../escape', 'leaves the work folder'],
+    ['out/../..', 'leaves the work folder'],
+    ['x'.repeat(300), 'a folder name of 300 bytes'],
+  ])('rejects --out %j with exit 2', async (out, reason) => {
+    const before = ProgressStore.open({ cwd: configDir }).data.runs.length;
+
+    const result = await runPlain(['run', 'prepare', '--work-dir', work, '--out', out], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.usage);
+    expect(result.stderr).toContain(reason);
+    expect(ProgressStore.open({ cwd: configDir }).data.runs.length).toBe(before);
+  });
+
+  it('accepts an absolute --out', async () => {
+    fakeBin.use('h100-80gb');
+    const out = path.join(root, 'absolute-out');
+
+    const result = await runPlain(['run', 'prepare', '--work-dir', work, '--out', out], env);
+
+    expect(result.code).toBe(RUNNER_EXIT.ok);
+    expect(result.stdout).toContain(`out ${out}\n`);
+  });
+
   it('rejects a host with shell metacharacters before ssh runs', async () => {
     const result = await runPlain(['run', 'finetune', '--host', 'gpu;touch /tmp/mllm-cli-pwned'], env);
 
