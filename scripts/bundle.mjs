@@ -8,9 +8,8 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
 
-fs.rmSync(outdir, { recursive: true, force: true });
-
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: [path.join(root, 'src', 'cli.ts')],
   outdir,
   bundle: true,
@@ -27,5 +26,15 @@ await build({
   banner: { js: "import { createRequire as __mllmCreateRequire } from 'node:module';\nconst require = __mllmCreateRequire(import.meta.url);" },
   jsx: 'automatic',
 });
+
+// Chunks of an earlier build are removed only now: emptying dist/ first would break a CLI that another
+// process (a test, a running tutor) is loading at this moment.
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(root, file)));
+for (const name of fs.readdirSync(outdir)) {
+  const file = path.join(outdir, name);
+  if (!written.has(file) && fs.statSync(file).isFile()) {
+    fs.rmSync(file);
+  }
+}
 
 fs.chmodSync(path.join(outdir, 'cli.js'), 0o755);

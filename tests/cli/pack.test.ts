@@ -27,7 +27,7 @@ beforeAll(async () => {
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-check', version: '1.0.0', private: true }));
 
-  const packed = await execa('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
+  const packed = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
   const [entry] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   files = entry!.files.map((file) => file.path);
 
