@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { checkHubAccess, InvalidEndpointError } from '../hub/check.js';
 import { formatHubReport } from '../hub/format.js';
 import { isStageSelection, STAGE_NAMES, type StageSelection } from '../hub/requirements.js';
+import { messageForOutput } from '../ui/wrap-message.js';
 import type { CliContext } from './context.js';
 
 /** Exit codes of `hub check`, listed in its help text. */
@@ -53,14 +54,15 @@ export function registerHubCommands(program: Command, context: CliContext): void
         report = await checkHubAccess({ stage: options.stage, endpoint: options.endpoint, env: context.env });
       } catch (error) {
         if (error instanceof InvalidEndpointError) {
-          context.stderr.write(`error: ${error.message}\nPass --endpoint or set HF_ENDPOINT to the Hub's URL.\n`);
+          context.stderr.write(messageForOutput(context, `error: ${error.message}\nPass --endpoint or set HF_ENDPOINT to the Hub's URL.\n`));
           context.exitCode = HUB_CHECK_EXIT.usage;
           return;
         }
         throw error;
       }
 
-      context.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatHubReport(report));
+      // The report is wrapped at word boundaries on a terminal; JSON and piped text stay as they are.
+      context.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : messageForOutput(context, formatHubReport(report)));
 
       if (report.offline) {
         context.exitCode = HUB_CHECK_EXIT.offline;

@@ -8,6 +8,7 @@ import { loadBank } from '../quiz/load.js';
 import { runPlainSession } from '../quiz/plain.js';
 import { summarizeAttempt, toJsonResult } from '../quiz/result.js';
 import { chooseAttempt } from '../quiz/session.js';
+import { messageForOutput, wrapMessage } from '../ui/wrap-message.js';
 import { ContentError } from '../util/content-error.js';
 import { debug } from '../util/debug.js';
 import type { CliContext } from './context.js';
@@ -74,7 +75,7 @@ export function registerQuizCommands(program: Command, context: CliContext): voi
 
 async function runQuizCommand(context: CliContext, options: QuizOptions): Promise<number> {
   const store = ProgressStore.open({ cwd: context.env[CONFIG_DIR_ENV] });
-  store.warnings.forEach((warning) => context.stderr.write(`Warning: ${warning}\n`));
+  store.warnings.forEach((warning) => context.stderr.write(messageForOutput(context, `Warning: ${warning}`)));
 
   if (options.history) {
     if (options.retakeMissed || options.restart || options.seed !== undefined) {
@@ -99,10 +100,10 @@ async function runQuizCommand(context: CliContext, options: QuizOptions): Promis
 
   const choice = chooseAttempt(store, bank, options);
   if (!choice.ok) {
-    context.stderr.write(`${choice.message}\n`);
+    context.stderr.write(messageForOutput(context, choice.message));
     return QUIZ_EXIT.usage;
   }
-  choice.warnings.forEach((warning) => context.stderr.write(`Warning: ${warning}\n`));
+  choice.warnings.forEach((warning) => context.stderr.write(messageForOutput(context, `Warning: ${warning}`)));
 
   const lessons = loadLessonsQuietly();
   const plain = Boolean(options.plain || options.json) || !context.mode.interactive;
@@ -130,7 +131,7 @@ async function runQuizCommand(context: CliContext, options: QuizOptions): Promis
   const { runInteractiveQuiz } = await import('../ui/quiz/run.js');
   const exit = await runInteractiveQuiz(context, { bank, store, state: choice.state, lessons });
   if (!exit.finished) {
-    context.stdout.write('The attempt is saved. Run "mllm-course quiz" to continue where you stopped.\n');
+    context.stdout.write(wrapMessage('The attempt is saved. Run "mllm-course quiz" to continue where you stopped.', context.mode.columns));
     return QUIZ_EXIT.unfinished;
   }
   return summarizeAttempt(exit.state, bank).passed ? QUIZ_EXIT.passed : QUIZ_EXIT.belowPassMark;

@@ -19,6 +19,7 @@ import { describeRunState, type RunState } from '../runner/state.js';
 import { findRun, knownTargets, recordRun, rememberTarget, workDirFor } from '../runner/targets.js';
 import { ScriptTimeoutError, SshTransport } from '../runner/transport.js';
 import { followInteractive, showPreflight } from '../ui/runner/run-ui.js';
+import { messageForOutput } from '../ui/wrap-message.js';
 import { debug } from '../util/debug.js';
 import { packagePath } from '../util/package-root.js';
 import type { CliContext } from './context.js';
@@ -64,25 +65,30 @@ function openRunner(context: CliContext, store: ProgressStore, target: string, e
   return createRunner(target, { workDir, env: context.env, configFile: context.env[SSH_CONFIG_ENV] });
 }
 
+/** Writes a message, wrapped at word boundaries when the output is a terminal. */
+function say(context: CliContext, stream: 'stdout' | 'stderr', text: string): void {
+  context[stream].write(messageForOutput(context, text));
+}
+
 /** Prints an error as one actionable message and sets the matching exit code. */
 function fail(context: CliContext, error: unknown): void {
   if (error instanceof SshConnectionError) {
-    context.stderr.write(`error: ${error.message}\n`);
+    say(context, 'stderr', `error: ${error.message}\n`);
     context.exitCode = RUNNER_EXIT.connection;
     return;
   }
   if (error instanceof UnknownRunError || error instanceof InvalidHostError) {
-    context.stderr.write(`error: ${error.message}\n`);
+    say(context, 'stderr', `error: ${error.message}\n`);
     context.exitCode = RUNNER_EXIT.usage;
     return;
   }
   if (error instanceof ScriptTimeoutError) {
-    context.stderr.write(`error: ${error.message}\n`);
+    say(context, 'stderr', `error: ${error.message}\n`);
     context.exitCode = RUNNER_EXIT.connection;
     return;
   }
   debug('runner command failed', error);
-  context.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  say(context, 'stderr', `error: ${error instanceof Error ? error.message : String(error)}\n`);
   context.exitCode = RUNNER_EXIT.failed;
 }
 
@@ -120,13 +126,13 @@ async function followPlain(context: CliContext, runner: Runner, runId: string, o
   const sink = {
     onLines: (lines: string[]) => context.stdout.write(`${lines.join('\n')}\n`),
     onEvents: (events: StageEvent[]) => (showEvents ? events.forEach(printEvent) : undefined),
-    onWarning: (message: string) => context.stderr.write(`warning: ${message}\n`),
+    onWarning: (message: string) => say(context, 'stderr', `warning: ${message}`),
   };
   const handle = options.once
     ? runner.follow(runId, sink, { once: true })
     : runner.followWithReconnect(runId, sink, {
         onReconnect: (attempt, error) =>
-          context.stderr.write(`warning: ${error.message} Reconnecting (attempt ${attempt} of ${DEFAULT_FOLLOW_RETRIES}); the run goes on.\n`),
+          say(context, 'stderr', `warning: ${error.message} Reconnecting (attempt ${attempt} of ${DEFAULT_FOLLOW_RETRIES}); the run goes on.`),
       });
 
   // Ctrl-C detaches: the run lives in its own session on the target and goes on.
@@ -162,12 +168,12 @@ interface RunOptions extends TargetOptions {
 
 async function runCommand(context: CliContext, stageArgument: string, options: RunOptions): Promise<void> {
   if (stageArgument !== 'all' && !isStageName(stageArgument)) {
-    context.stderr.write(`error: unknown stage "${stageArgument}"; expected one of ${[...STAGE_NAMES, 'all'].join(', ')}.\n`);
+    say(context, 'stderr', `error: unknown stage "${stageArgument}"; expected one of ${[...STAGE_NAMES, 'all'].join(', ')}.\n`);
     context.exitCode = RUNNER_EXIT.usage;
     return;
   }
   if (stageArgument === 'all' && options.detach) {
-    context.stderr.write('error: --detach cannot be used with "all", which starts each stage after the previous one ends.\n');
+    say(context, 'stderr', 'error: --detach cannot be used with "all", which starts each stage after the previous one ends.\n');
     context.exitCode = RUNNER_EXIT.usage;
     return;
   }
@@ -176,7 +182,7 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
   const remembered = store.data.targets.last;
   const target = options.host ?? remembered ?? LOCAL_TARGET;
   if (options.host === undefined && remembered !== undefined) {
-    context.stdout.write(`Target: ${target}, the last one used (pass --host to choose another, --host local for this machine).\n`);
+    say(context, 'stdout', `Target: ${target}, the last one used (pass --host to choose another, --host local for this machine).\n`);
   }
   const runner = openRunner(context, store, target, options.workDir);
 
@@ -191,7 +197,7 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
   if (context.mode.interactive) {
     await showPreflight(report, context);
   } else {
-    context.stdout.write(formatPreflight(report));
+    say(context, 'stdout', formatPreflight(report));
   }
 
   // Smoke runs use synthetic data and download nothing, so only a full run needs Hub access.
@@ -205,26 +211,26 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
       serverTokenSource: report.serverToken.source,
     });
     const section = hubPreflightSection(hubReport);
-    context.stdout.write(formatHubSection(section));
+    say(context, 'stdout', formatHubSection(section));
     hubOk = section.status !== 'error';
   }
 
   if ((!report.ok || !hubOk) && !options.force) {
-    context.stderr.write('The stage was not started. Fix the failed checks above, or pass --force to start anyway.\n');
+    say(context, 'stderr', 'The stage was not started. Fix the failed checks above, or pass --force to start anyway.\n');
     context.exitCode = RUNNER_EXIT.preflight;
     return;
   }
   if (!report.ok || !hubOk) {
-    context.stdout.write('Starting anyway because of --force.\n');
+    say(context, 'stdout', 'Starting anyway because of --force.\n');
   }
 
   const workDir = await runner.resolveWorkDir();
   rememberTarget(store, target, runner.workDir);
   const sync = await runner.sync(packagedRunnerDir(context.env));
-  context.stdout.write(sync.copied ? `Copied gpu-runner (${sync.files} files) to ${workDir}/${sync.folder}.\n` : `gpu-runner is up to date in ${workDir}/${sync.folder}.\n`);
+  say(context, 'stdout', sync.copied ? `Copied gpu-runner (${sync.files} files) to ${workDir}/${sync.folder}.\n` : `gpu-runner is up to date in ${workDir}/${sync.folder}.\n`);
 
-  context.stdout.write('Preparing the Python environment (built once per requirements version).\n');
-  const python = await runner.buildEnvironment(sync.folder, (lines) => context.stdout.write(`${lines.map((line) => `  ${line}`).join('\n')}\n`));
+  say(context, 'stdout', 'Preparing the Python environment (built once per requirements version).\n');
+  const python = await runner.buildEnvironment(sync.folder, (lines) => say(context, 'stdout', lines.map((line) => `  ${line}`).join('\n')));
 
   const token = discoverToken(context.env).token;
   const outDir = options.out === undefined ? `${workDir}/out` : path.posix.isAbsolute(options.out) ? options.out : `${workDir}/${options.out}`;
@@ -237,7 +243,7 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
       ...(token ? { secrets: { hfToken: token.reveal() } } : {}),
     });
     recordRun(store, run, stage, runner.workDir);
-    context.stdout.write(`Started run ${run.id} (${stage}) on ${target}.\nFull log: ${run.runDir}/log\nRe-attach: ${reattachHint(run.id, target)}\n`);
+    say(context, 'stdout', `Started run ${run.id} (${stage}) on ${target}.\nFull log: ${run.runDir}/log\nRe-attach: ${reattachHint(run.id, target)}\n`);
 
     if (options.detach) {
       return;
@@ -250,15 +256,15 @@ async function runCommand(context: CliContext, stageArgument: string, options: R
         : await followPlain(context, runner, run.id, {});
     } catch (error) {
       // The run lives in its own session on the target, so only the view is lost; print how to re-attach.
-      context.stderr.write(`Following run ${run.id} stopped; the run itself goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
+      say(context, 'stderr', `Following run ${run.id} stopped; the run itself goes on. Re-attach: ${reattachHint(run.id, target)}\n`);
       throw error;
     }
     context.exitCode = exitCodeFor(state);
     if (state === 'detached') {
-      context.stdout.write(detachedNote(run.id, target));
+      say(context, 'stdout', detachedNote(run.id, target));
       return;
     }
-    context.stdout.write(`Run ${run.id}: ${describeRunState(state)}.\n`);
+    say(context, 'stdout', `Run ${run.id}: ${describeRunState(state)}.\n`);
     if (state.kind !== 'succeeded') {
       return;
     }
@@ -280,7 +286,7 @@ async function runsCommand(context: CliContext, options: TargetOptions): Promise
     } catch (error) {
       unreachable = true;
       rows.push({ id: '-', target, stage: '-', state: { kind: 'unreachable', message: String(error) } });
-      context.stderr.write(`warning: could not list runs on ${target}: ${error instanceof Error ? error.message : String(error)}\n`);
+      say(context, 'stderr', `warning: could not list runs on ${target}: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
 
@@ -306,15 +312,15 @@ async function logsCommand(context: CliContext, runId: string, options: TargetOp
     const state = await followInteractive(runner, { id: runId, target: runner.target, runDir, ...(record ? { stage: record.stage } : {}) }, context);
     context.exitCode = exitCodeFor(state);
     if (state === 'detached') {
-      context.stdout.write(detachedNote(runId, runner.target));
+      say(context, 'stdout', detachedNote(runId, runner.target));
     }
     return;
   }
   const state = await followPlain(context, runner, runId, { once: !options.follow, events: Boolean(options.events) });
   if (state === 'detached') {
-    context.stdout.write(detachedNote(runId, runner.target));
+    say(context, 'stdout', detachedNote(runId, runner.target));
   } else {
-    context.stderr.write(`Run ${runId} on ${runner.target}: ${describeRunState(state)}.\n`);
+    say(context, 'stderr', `Run ${runId} on ${runner.target}: ${describeRunState(state)}.\n`);
   }
   context.exitCode = options.follow ? exitCodeFor(state) : RUNNER_EXIT.ok;
 }
@@ -323,23 +329,25 @@ async function cancelCommand(context: CliContext, runId: string, options: Target
   const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
   const runner = runnerForRun(context, store, runId, options);
   const result = await runner.cancel(runId);
-  context.stdout.write(formatCancel(runId, runner.target, result));
+  say(context, 'stdout', formatCancel(runId, runner.target, result));
   context.exitCode = result.gone && result.gpu !== 'busy' ? RUNNER_EXIT.ok : RUNNER_EXIT.leftovers;
 }
 
 async function testConnectionCommand(context: CliContext, host: string, options: { workDir?: string }): Promise<void> {
   const transport = new SshTransport(host, { configFile: context.env[SSH_CONFIG_ENV], env: context.env });
-  context.stdout.write(`Connecting to ${host} once interactively: accept the host key or type your passphrase if asked.\n`);
+  say(context, 'stdout', `Connecting to ${host} once interactively: accept the host key or type your passphrase if asked.\n`);
   // stdin and stderr stay on the terminal so that ssh can prompt; stdout is captured to report the result.
   const result = await execa('ssh', transport.interactiveArgs(), { stdin: 'inherit', stderr: 'inherit', reject: false, env: context.env });
   if (result.exitCode !== 0) {
-    context.stderr.write(
+    say(
+      context,
+      'stderr',
       `error: ssh to ${host} failed (exit ${result.exitCode}). Read ssh's message above; check the name with \`ssh -G ${host}\`.\n`,
     );
     context.exitCode = RUNNER_EXIT.connection;
     return;
   }
-  context.stdout.write(`${result.stdout.trim()}\nBackground connections to ${host} will now work without prompts.\n`);
+  say(context, 'stdout', `${result.stdout.trim()}\nBackground connections to ${host} will now work without prompts.\n`);
   const store = ProgressStore.open({ cwd: context.env.MLLM_COURSE_CONFIG_DIR });
   rememberTarget(store, host, workDirFor(store, host, options.workDir));
   context.exitCode = RUNNER_EXIT.ok;
@@ -351,7 +359,7 @@ function wrap<T extends unknown[]>(context: CliContext, action: (...args: T) => 
       await action(...args);
     } catch (error) {
       if (error instanceof EventsVersionError) {
-        context.stderr.write(`error: ${error.message}\n`);
+        say(context, 'stderr', `error: ${error.message}`);
         context.exitCode = RUNNER_EXIT.failed;
         return;
       }
