@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { lazy, Suspense, useCallback, useEffect, useReducer, useRef } from 'react';
+import React, { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { continueTarget } from '../lessons/progress.js';
 import { formatHistorySummary, readHistory } from '../quiz/history.js';
@@ -11,7 +11,7 @@ import { HOME_ACTIONS, type HomeAction } from './home-actions.js';
 import { HomeScreen } from './home.js';
 import { footerHints, matchCommand, type Command, type KeyScope } from './keymap.js';
 import { Loading } from './loading.js';
-import { ScreenKeysProvider, type KeyHandler } from './screen-keys.js';
+import { MAX_PENDING_KEYS, ScreenKeysProvider, type KeyHandler, type PendingKeys } from './screen-keys.js';
 import { appReducer, currentScreen, initialState, type Screen } from './state.js';
 import { ThemeProvider } from './theme.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -59,9 +59,18 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
   const screen = currentScreen(state);
   const scopes = scopesOf(screen);
   const screenKeys = useRef<KeyHandler | undefined>(undefined);
+  const pendingKeys = useRef<PendingKeys>([]);
   // Read through a ref: Ink may call an input handler from the previous render.
   const scopesRef = useRef(scopes);
   scopesRef.current = scopes;
+  const helpOpenRef = useRef(state.helpOpen);
+  helpOpenRef.current = state.helpOpen;
+
+  // Keys held for one screen never reach the next one.
+  const screenIdentity = `${state.stack.length}:${JSON.stringify(screen)}`;
+  useLayoutEffect(() => {
+    pendingKeys.current = [];
+  }, [screenIdentity]);
 
   useEffect(() => {
     // Start loading the reader while the student looks at the home screen.
@@ -85,7 +94,13 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
         dispatch({ type: 'back' });
         return;
       default:
-        screenKeys.current?.(input, key);
+        if (screenKeys.current) {
+          screenKeys.current(input, key);
+        } else if (!helpOpenRef.current) {
+          // The screen is still loading (a lazy screen shows its fallback): hold the key for it.
+          pendingKeys.current.push([input, key]);
+          pendingKeys.current.splice(0, Math.max(0, pendingKeys.current.length - MAX_PENDING_KEYS));
+        }
     }
   });
 
@@ -174,7 +189,7 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
 
   return (
     <ThemeProvider theme={theme}>
-      <ScreenKeysProvider slot={screenKeys}>
+      <ScreenKeysProvider slot={screenKeys} pending={pendingKeys}>
         <Box flexDirection="column" width={columns}>
           {/* Clips a screen that outgrows its rows, so the frame never reaches the terminal's last row. */}
           <Box flexDirection="column" height={bodyHeight} overflow="hidden">

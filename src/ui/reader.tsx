@@ -8,7 +8,7 @@ import type { ProgressStore } from '../progress/store.js';
 import { stageCommand } from '../stages/catalog.js';
 import { debug } from '../util/debug.js';
 import { truncate } from '../util/width.js';
-import { HandsOnPanel } from './hands-on-panel.js';
+import { HandsOnPanel, layoutHandsOn } from './hands-on-panel.js';
 import { matchCommand } from './keymap.js';
 import { useScreenKeys } from './screen-keys.js';
 import { clampTop, endReached, rescaleTop, scrollTop } from './scroll.js';
@@ -48,6 +48,8 @@ export function ReaderScreen({ course, lesson, store, sectionId, width, height, 
   const hintRows = hasHandsOn ? 1 : 0;
   const view = Math.max(1, height - CHROME_ROWS - hintRows);
   const total = rendered.lines.length;
+  const handsOn = useMemo(() => layoutHandsOn(lesson, width, view, theme.name === 'color'), [lesson, width, view, theme.name]);
+  const [handsOnTop, setHandsOnTop] = useState(0);
 
   const [top, setTop] = useState(() => {
     const anchor = sectionId ? rendered.anchors.get(sectionId) : undefined;
@@ -111,7 +113,12 @@ export function ReaderScreen({ course, lesson, store, sectionId, width, height, 
           }
           return;
         default:
-          setTop((current) => scrollTop(command, current, total, view));
+          // While the hands-on panel is open, the scroll keys move its text instead of the lesson.
+          if (handsOnOpen) {
+            setHandsOnTop((current) => scrollTop(command, current, handsOn.lines.length, handsOn.textRows));
+          } else {
+            setTop((current) => scrollTop(command, current, total, view));
+          }
       }
     },
     active,
@@ -127,7 +134,7 @@ export function ReaderScreen({ course, lesson, store, sectionId, width, height, 
         <Styled role="accent">{truncate(`Hands-on: ${stageCommand(lesson.stage)} (press h for details)`, width)}</Styled>
       ) : null}
       {handsOnOpen ? (
-        <HandsOnPanel lesson={lesson} width={width} height={view} />
+        <HandsOnPanel layout={handsOn} top={clampTop(handsOnTop, handsOn.lines.length, handsOn.textRows)} width={width} />
       ) : (
         <Box flexDirection="column" height={view}>
           {rendered.lines.slice(top, top + view).map((line, offset) => (

@@ -1,15 +1,25 @@
 import type { Key } from 'ink';
-import React, { createContext, useContext, useLayoutEffect, useRef, type MutableRefObject, type ReactNode } from 'react';
+import React, { createContext, useContext, useLayoutEffect, useMemo, useRef, type MutableRefObject, type ReactNode } from 'react';
 
 export type KeyHandler = (input: string, key: Key) => void;
 
 type HandlerSlot = MutableRefObject<KeyHandler | undefined>;
 
-const ScreenKeysContext = createContext<HandlerSlot | null>(null);
+/** Keys held while no screen handler is registered, such as while a lazily loaded screen loads. */
+export type PendingKeys = [input: string, key: Key][];
 
-/** Holds the key handler of the screen shown; App's single input listener forwards keys to it. */
-export function ScreenKeysProvider({ slot, children }: { slot: HandlerSlot; children: ReactNode }): React.JSX.Element {
-  return <ScreenKeysContext.Provider value={slot}>{children}</ScreenKeysContext.Provider>;
+/** Most keys held for a screen that is still loading; older ones are dropped first. */
+export const MAX_PENDING_KEYS = 16;
+
+const ScreenKeysContext = createContext<{ slot: HandlerSlot; pending: MutableRefObject<PendingKeys> } | null>(null);
+
+/**
+ * Holds the key handler of the screen shown; App's single input listener forwards keys to it, and holds
+ * them in `pending` while no handler is registered. A screen replays the held keys when it registers.
+ */
+export function ScreenKeysProvider({ slot, pending, children }: { slot: HandlerSlot; pending: MutableRefObject<PendingKeys>; children: ReactNode }): React.JSX.Element {
+  const value = useMemo(() => ({ slot, pending }), [slot, pending]);
+  return <ScreenKeysContext.Provider value={value}>{children}</ScreenKeysContext.Provider>;
 }
 
 /**
@@ -18,7 +28,7 @@ export function ScreenKeysProvider({ slot, children }: { slot: HandlerSlot; chil
  * subscribes in a passive effect, which can run after such a key was already dispatched.
  */
 export function useScreenKeys(handler: KeyHandler, isActive: boolean): void {
-  const slot = useContext(ScreenKeysContext);
+  const context = useContext(ScreenKeysContext);
   const latest = useRef(handler);
 
   useLayoutEffect(() => {
@@ -26,15 +36,19 @@ export function useScreenKeys(handler: KeyHandler, isActive: boolean): void {
   });
 
   useLayoutEffect(() => {
-    if (!slot || !isActive) {
+    if (!context || !isActive) {
       return undefined;
     }
+    const { slot, pending } = context;
     const forward: KeyHandler = (input, key) => latest.current(input, key);
     slot.current = forward;
+    for (const [input, key] of pending.current.splice(0)) {
+      forward(input, key);
+    }
     return () => {
       if (slot.current === forward) {
         slot.current = undefined;
       }
     };
-  }, [slot, isActive]);
+  }, [context, isActive]);
 }

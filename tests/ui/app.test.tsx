@@ -231,6 +231,21 @@ describe('reader', () => {
     expect(frame).toContain('8.6 GB');
   });
 
+  test('hands-on panel fits 60x20 and shows its commands', async () => {
+    const { harness } = start({ columns: 60, rows: 20, initialScreen: { kind: 'reader', lessonId: '04' } });
+    await harness.waitFor((text) => text.includes('press h'), 'the hands-on line');
+
+    await harness.press('h');
+    const opened = await harness.waitFor((text) => text.includes('Hands-on: Fine-tune with QLoRA'), 'the hands-on panel');
+    expectFits(opened, 60, 20);
+    await harness.press('G');
+    const end = await harness.waitFor((text) => text.includes('--host user@server'), 'the end of the panel');
+
+    expect(end).toContain('mllm-course run finetune --smoke');
+    expect(end).toContain('--host user@server');
+    expectFits(end, 60, 20);
+  });
+
   test('lesson without stage has no panel', async () => {
     const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
     const frame = await harness.waitFor((text) => text.includes('Lesson 02'), 'lesson 02');
