@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GPU_RUNNER_DIR_ENV, SSH_CONFIG_ENV } from '../../src/commands/runner.js';
 import { ProgressStore } from '../../src/progress/store.js';
 import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../../src/runner/exit-codes.js';
 import { runPlain } from './cli-io.js';
 import { FakeGpuBin } from './fake-gpu.js';
-import { FIXTURES, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
+import { FIXTURES, killRunGroups, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
 import { HOST_ALIAS, SshdHarness, skipSshTests } from './sshd-harness.js';
 
 const root = tempDir('cli');
@@ -35,6 +35,11 @@ function runIdFrom(output: string): string {
   }
   return id;
 }
+
+// A test that fails before its own cancel would leave its detached stage running after the folder is gone.
+afterEach(() => {
+  killRunGroups(root);
+});
 
 afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });

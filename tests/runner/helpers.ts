@@ -71,28 +71,62 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   return condition();
 }
 
-/**
- * Kills the process group of every run under `workDir` (read from `runs/<id>/pgid`), so that a test that
- * failed before its own cancel leaves no stage running after its temp folder is removed.
- */
-export function killRunGroups(workDir: string): void {
-  const runsDir = path.join(workDir, 'runs');
-  if (!fs.existsSync(runsDir)) {
-    return;
+/** Whether a process belongs to the run in `runDir`: the wrapper names the folder, the stage inherits its events path. */
+function belongsToRun(pid: number, runDir: string): boolean {
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return cmdline.includes(runDir) || environ.includes(`MLLM_EVENTS_PATH=${runDir}/events.jsonl`);
+  } catch {
+    return false;
   }
-  for (const id of fs.readdirSync(runsDir)) {
-    let pgid: number;
-    try {
-      pgid = Number(fs.readFileSync(path.join(runsDir, id, 'pgid'), 'utf8').trim());
-    } catch {
+}
+
+/** Finds the run folders (`runs/<id>` with a `pgid` file) under `root`, at most `depth` folders down. */
+function findRunDirs(root: string, depth = 4): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) {
       continue;
     }
-    if (Number.isInteger(pgid) && pgid > 1) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // The group has already ended.
+    const child = path.join(root, entry.name);
+    if (entry.name === 'runs') {
+      for (const id of fs.readdirSync(child)) {
+        if (fs.existsSync(path.join(child, id, 'pgid'))) {
+          found.push(path.join(child, id));
+        }
       }
+    } else if (depth > 0) {
+      found.push(...findRunDirs(child, depth - 1));
+    }
+  }
+  return found;
+}
+
+/**
+ * Kills the process group of every run found under `root`, so that a test that failed before its own
+ * cancel leaves no stage running after its temp folder is removed. A group is killed only while one of
+ * its processes still belongs to the run, so a process group id reused by another program is left alone.
+ */
+export function killRunGroups(root: string): void {
+  for (const runDir of findRunDirs(root)) {
+    const pgid = Number(fs.readFileSync(path.join(runDir, 'pgid'), 'utf8').trim());
+    if (!Number.isInteger(pgid) || pgid <= 1) {
+      continue;
+    }
+    if (!livePidsOfGroup(pgid).some((pid) => belongsToRun(pid, runDir))) {
+      continue;
+    }
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // The group ended meanwhile.
     }
   }
 }

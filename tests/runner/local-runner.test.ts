@@ -1,15 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRunner, UnknownRunError } from '../../src/runner/runner.js';
 import { FakeGpuBin } from './fake-gpu.js';
-import { fixture, followToEnd, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
+import { fixture, followToEnd, killRunGroups, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
 
 const work = tempDir('local');
 const runner = createRunner('local', { workDir: work });
 
+// A test that fails before its own cancel would leave its detached stage running after the folder is gone.
+afterEach(() => {
+  killRunGroups(work);
+});
+
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('killRunGroups', () => {
+  it('kills a detached run left behind', async () => {
+    const run = await runner.launch({ stage: 'finetune', command: fixture('ignore-sigint.mjs', 'term'), cwd: work });
+    expect(await waitFor(() => livePidsOfGroup(run.pgid).length >= 2)).toBe(true);
+
+    killRunGroups(work);
+
+    expect(await waitFor(() => livePidsOfGroup(run.pgid).length === 0)).toBe(true);
+  });
 });
 
 describe('local runner', () => {

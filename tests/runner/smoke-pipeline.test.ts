@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RUNNER_EXIT } from '../../src/runner/exit-codes.js';
 import { runPlain } from './cli-io.js';
-import { livePidsOfGroup, tempDir, waitFor } from './helpers.js';
+import { killRunGroups, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
 
 /**
  * Cancelling a real gpu-runner stage in smoke mode, started through the CLI and the local runner (the whole
@@ -35,6 +35,11 @@ const env: NodeJS.ProcessEnv = {
   HF_HOME: path.join(root, 'hf-home'),
   HF_HUB_OFFLINE: '1',
 };
+
+// A test that fails before its own cancel would leave its detached stage running after the folder is gone.
+afterEach(() => {
+  killRunGroups(root);
+});
 
 afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });

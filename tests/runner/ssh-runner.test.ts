@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidHostError } from '../../src/runner/quote.js';
 import { createRunner, UnknownRunError, type Runner } from '../../src/runner/runner.js';
 import { SshConnectionError } from '../../src/runner/ssh-errors.js';
 import { FakeGpuBin } from './fake-gpu.js';
-import { fixture, followToEnd, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
+import { fixture, followToEnd, killRunGroups, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
 import { HOST_ALIAS, REFUSED_ALIAS, SshdHarness, skipSshTests, UNKNOWN_ALIAS } from './sshd-harness.js';
 
 const CONNECT_TIMEOUT_S = 5;
@@ -17,6 +17,11 @@ let runner: Runner;
 function sshRunner(host: string): Runner {
   return createRunner(host, { configFile: harness.clientConfig, workDir: work, connectTimeoutS: CONNECT_TIMEOUT_S });
 }
+
+// A test that fails before its own cancel would leave its detached stage running after the folder is gone.
+afterEach(() => {
+  killRunGroups(work);
+});
 
 describe.skipIf(skipSshTests())('ssh runner against a local sshd', () => {
   beforeAll(async () => {

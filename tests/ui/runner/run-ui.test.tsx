@@ -1,16 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import stripAnsi from 'strip-ansi';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../src/commands/context.js';
 import { runCli } from '../../../src/program.js';
 import { createRunner } from '../../../src/runner/runner.js';
 import { followInteractive } from '../../../src/ui/runner/run-ui.js';
-import { fixture, livePidsOfGroup, tempDir, waitFor } from '../../runner/helpers.js';
+import { fixture, killRunGroups, livePidsOfGroup, tempDir, waitFor } from '../../runner/helpers.js';
 import { FakeStdin, FakeStdout } from '../harness.js';
 
 const work = tempDir('run-ui');
 const runner = createRunner('local', { workDir: work });
+
+// A test that fails before its own cancel would leave its detached stage running after the folder is gone.
+afterEach(() => {
+  killRunGroups(work);
+});
 
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
