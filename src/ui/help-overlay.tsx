@@ -11,6 +11,8 @@ const SCOPE_TITLES: Record<KeyScope, string> = {
   help: 'Help',
   results: 'Results',
   quiz: 'Quiz',
+  run: 'Live run view',
+  'run.confirm': 'Cancel confirmation',
 };
 
 /** Every key of the current screen and the global keys, from the keymap table; fits in `height` rows. */

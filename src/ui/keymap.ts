@@ -5,8 +5,12 @@ import type { Key } from 'ink';
  * help overlay (`helpRows`) all read it, so the keys shown are always the keys that work.
  */
 
-/** Scope of a binding; `global` bindings work on every screen unless the screen takes text input. */
-export type KeyScope = 'global' | 'home' | 'reader' | 'help' | 'results' | 'quiz';
+/**
+ * Scope of a binding; `global` bindings work on every screen unless the screen takes text input. `run` is
+ * the live run view of `run` and `logs --follow`, and `run.confirm` its cancel confirmation. The quiz's
+ * screens reuse Enter and `q` for different commands, so each quiz screen matches only the commands it offers.
+ */
+export type KeyScope = 'global' | 'home' | 'reader' | 'help' | 'results' | 'quiz' | 'run' | 'run.confirm';
 
 export type Command =
   | 'quit'
@@ -29,7 +33,19 @@ export type Command =
   | 'results.previousSample'
   | 'results.toggleView'
   | 'results.lineDown'
-  | 'results.lineUp';
+  | 'results.lineUp'
+  | 'run.detach'
+  | 'run.cancel'
+  | 'run.confirm'
+  | 'run.refuse'
+  | 'quiz.begin'
+  | 'quiz.submit'
+  | 'quiz.next'
+  | 'quiz.finish'
+  | 'quiz.openLesson'
+  | 'quiz.retakeMissed'
+  | 'quiz.quit'
+  | 'quiz.close';
 
 type SpecialKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace';
 
@@ -51,6 +67,11 @@ export interface KeyBinding {
   hint?: string;
   /** Shorter label for the footer, when `label` is long. */
   footerLabel?: string;
+  /**
+   * Wording for the hint line that a view draws itself (the live run view, the quiz screens), which
+   * stays out of the App's footer.
+   */
+  screenHint?: string;
   description: string;
   /**
    * Matched by a component other than the App (ink-select-input moves the home selection itself);
@@ -84,6 +105,22 @@ export const KEYMAP: readonly KeyBinding[] = [
   { command: 'results.toggleView', scope: 'results', keys: [{ input: 's' }], label: 's', hint: 'scores/samples', description: 'Switch between the score table and the samples' },
   { command: 'results.lineDown', scope: 'results', keys: [{ key: 'downArrow' }, { input: 'j' }], label: 'j/↓', footerLabel: 'j/k', hint: 'scroll', description: 'Scroll down one line' },
   { command: 'results.lineUp', scope: 'results', keys: [{ key: 'upArrow' }, { input: 'k' }], label: 'k/↑', description: 'Scroll up one line' },
+
+  // Ctrl-C detaches too; the live view handles it before the table, because raw mode delivers it as a key.
+  { command: 'run.detach', scope: 'run', keys: [{ input: 'd' }], label: 'd', screenHint: 'detach (the run goes on)', description: 'Leave the live view; the run goes on (Ctrl-C works too)' },
+  { command: 'run.cancel', scope: 'run', keys: [{ input: 'c' }], label: 'c', screenHint: 'cancel the run', description: 'Cancel the run, after a confirmation' },
+  { command: 'run.confirm', scope: 'run.confirm', keys: [{ input: 'y' }], label: 'y', screenHint: 'yes, cancel it', description: 'Confirm the cancel' },
+  { command: 'run.refuse', scope: 'run.confirm', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n/Esc', screenHint: 'no, keep it running', description: 'Keep the run going' },
+
+  // Letters match in either case, as the quiz has always taken them.
+  { command: 'quiz.begin', scope: 'quiz', keys: [{ key: 'return' }], label: 'Enter', screenHint: 'start', description: 'Start the attempt' },
+  { command: 'quiz.submit', scope: 'quiz', keys: [{ key: 'return' }], label: 'Enter', screenHint: 'submit the answer', description: 'Submit the answer' },
+  { command: 'quiz.next', scope: 'quiz', keys: [{ key: 'return' }, { input: 'n' }, { input: 'N' }], label: 'Enter/n', screenHint: 'next question', description: 'Go to the next question' },
+  { command: 'quiz.finish', scope: 'quiz', keys: [{ key: 'return' }, { input: 'n' }, { input: 'N' }], label: 'Enter/n', screenHint: 'see the results', description: 'See the results of the attempt' },
+  { command: 'quiz.openLesson', scope: 'quiz', keys: [{ input: 'l' }, { input: 'L' }], label: 'l', screenHint: 'open the lesson section', description: 'Open the lesson section the question is about' },
+  { command: 'quiz.retakeMissed', scope: 'quiz', keys: [{ input: 'r' }, { input: 'R' }], label: 'r', screenHint: 'retake missed questions', description: 'Retake the questions you missed' },
+  { command: 'quiz.quit', scope: 'quiz', keys: [{ input: 'q' }, { input: 'Q' }, { key: 'escape' }], label: 'q/Esc', screenHint: 'save and leave', description: 'Save the attempt and leave' },
+  { command: 'quiz.close', scope: 'quiz', keys: [{ input: 'q' }, { input: 'Q' }, { key: 'escape' }, { key: 'return' }], label: 'q/Enter', screenHint: 'leave', description: 'Leave the results' },
 ];
 
 function keyMatches(spec: KeySpec, input: string, key: Key): boolean {
@@ -107,6 +144,32 @@ export function matchCommand(scopes: KeyScope[], input: string, key: Key): Comma
     }
   }
   return undefined;
+}
+
+/**
+ * Returns whether a keypress triggers `command`, for screens that pick the commands they offer (the quiz).
+ * A letter with Ctrl or Meta held never matches.
+ */
+export function commandMatches(command: Command, input: string, key: Key): boolean {
+  const binding = KEYMAP.find((candidate) => candidate.command === command);
+  if (!binding) {
+    return false;
+  }
+  return binding.keys.some((spec) => (spec.key ? key[spec.key] : !key.ctrl && !key.meta && spec.input === input));
+}
+
+/** Formats the hint line a view draws itself: "d detach (the run goes on) · c cancel the run". */
+export function screenHintLine(commands: readonly Command[]): string {
+  return commands
+    .map((command) => KEYMAP.find((binding) => binding.command === command))
+    .filter((binding): binding is KeyBinding => binding !== undefined)
+    .map((binding) => `${binding.label} ${binding.screenHint ?? binding.description}`)
+    .join(' · ');
+}
+
+/** Lists the commands of a scope in table order. */
+export function commandsOf(scope: KeyScope): Command[] {
+  return KEYMAP.filter((binding) => binding.scope === scope).map((binding) => binding.command);
 }
 
 export interface FooterHint {

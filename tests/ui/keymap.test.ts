@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Key } from 'ink';
 import { describe, expect, test } from 'vitest';
 import { FOOTER_MAX_LINES, layoutFooter } from '../../src/ui/footer.js';
-import { footerHints, helpRows, KEYMAP, matchCommand, type KeyScope } from '../../src/ui/keymap.js';
+import { commandMatches, commandsOf, footerHints, helpRows, KEYMAP, matchCommand, screenHintLine, type Command, type KeyScope } from '../../src/ui/keymap.js';
 import { displayWidth } from '../../src/util/width.js';
 
 function key(overrides: Partial<Key> = {}): Key {
@@ -72,14 +72,63 @@ describe('matchCommand', () => {
   });
 });
 
+describe('run and quiz scopes', () => {
+  test('live run view keys', () => {
+    expect(matchCommand(['run'], 'd', key())).toBe('run.detach');
+    expect(matchCommand(['run'], 'c', key())).toBe('run.cancel');
+    expect(matchCommand(['run'], 'y', key())).toBeUndefined();
+    expect(matchCommand(['run.confirm'], 'y', key())).toBe('run.confirm');
+    expect(matchCommand(['run.confirm'], '', key({ escape: true, meta: true }))).toBe('run.refuse');
+    expect(matchCommand(['run.confirm'], 'd', key())).toBeUndefined();
+  });
+
+  test('run hint lines', () => {
+    expect(screenHintLine(commandsOf('run'))).toBe('d detach (the run goes on) · c cancel the run');
+    expect(screenHintLine(commandsOf('run.confirm'))).toBe('y yes, cancel it · n/Esc no, keep it running');
+  });
+
+  test('quiz keys in either case', () => {
+    expect(commandMatches('quiz.next', 'N', key())).toBe(true);
+    expect(commandMatches('quiz.next', '', key({ return: true }))).toBe(true);
+    expect(commandMatches('quiz.quit', '', key({ escape: true, meta: true }))).toBe(true);
+    expect(commandMatches('quiz.openLesson', 'l', key({ ctrl: true }))).toBe(false);
+    expect(commandMatches('quiz.submit', 'n', key())).toBe(false);
+  });
+
+  test('quiz keys stay out of the App footer', () => {
+    expect(footerHints(['quiz'])).toEqual([]);
+  });
+});
+
 describe('keymap table', () => {
   test('no key bound twice per scope', () => {
     const seen = new Map<string, string>();
-    for (const binding of KEYMAP) {
+    // Each quiz screen offers its own commands; those sets are checked in the next test.
+    for (const binding of KEYMAP.filter((candidate) => candidate.scope !== 'quiz')) {
       for (const spec of binding.keys) {
         const id = `${binding.scope}:${spec.ctrl ? 'ctrl+' : ''}${spec.key ?? spec.input}`;
         expect(seen.get(id), `${id} bound to ${binding.command} and ${seen.get(id)}`).toBeUndefined();
         seen.set(id, binding.command);
+      }
+    }
+  });
+
+  test('no key bound twice per quiz screen', () => {
+    const screens: Command[][] = [
+      ['quiz.begin', 'quiz.quit'],
+      ['quiz.submit', 'quiz.quit'],
+      ['quiz.next', 'quiz.openLesson', 'quiz.quit'],
+      ['quiz.finish', 'quiz.openLesson', 'quiz.quit'],
+      ['quiz.retakeMissed', 'quiz.close'],
+    ];
+    for (const commands of screens) {
+      const seen = new Map<string, Command>();
+      for (const command of commands) {
+        for (const spec of KEYMAP.find((binding) => binding.command === command)?.keys ?? []) {
+          const id = spec.key ?? spec.input ?? '';
+          expect(seen.get(id), `${id} bound to ${command} and ${seen.get(id)}`).toBeUndefined();
+          seen.set(id, command);
+        }
       }
     }
   });

@@ -1,8 +1,8 @@
 import { Box, Static, Text, useInput } from 'ink';
 import React, { useEffect, useRef, useState } from 'react';
 import { describeRunState } from '../../runner/state.js';
+import { commandsOf, matchCommand, screenHintLine } from '../keymap.js';
 import { Styled } from '../theme.js';
-import { matchRunViewKey, runViewHints } from './keys.js';
 import type { LiveSnapshot, LiveStore, LogLine } from './live-store.js';
 import { formatProgressLine } from './progress-bar.js';
 
@@ -109,22 +109,22 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
       if (key.ctrl || (key.meta && !key.escape)) {
         return;
       }
-      const command = matchRunViewKey(input, key.escape, confirmingRef.current);
+      const command = matchCommand([confirmingRef.current ? 'run.confirm' : 'run'], input, key);
       switch (command) {
-        case 'detach':
+        case 'run.detach':
           props.onDetach();
           return;
-        case 'cancel':
+        case 'run.cancel':
           setConfirming(true);
           return;
-        case 'confirm':
+        case 'run.confirm':
           setConfirming(false);
           props.onCancel();
           return;
-        case 'refuse':
+        case 'run.refuse':
           setConfirming(false);
           return;
-        case undefined:
+        default:
           return;
       }
     },
@@ -143,10 +143,10 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
     rowsByImportance.push({ key: 'progress', element: <Text wrap="truncate-end">{formatProgressLine(snapshot.progress, width)}</Text> });
   }
   const hints = confirming
-    ? <Styled role="warning">{`Cancel run ${props.runId}? ${runViewHints(true)}`}</Styled>
+    ? <Styled role="warning">{`Cancel run ${props.runId}? ${screenHintLine(commandsOf('run.confirm'))}`}</Styled>
     : props.cancelling
       ? <Styled role="warning">{props.cancelling}</Styled>
-      : <Styled role="key">{ended ? 'The run has ended.' : runViewHints(false)}</Styled>;
+      : <Styled role="key">{ended ? 'The run has ended.' : screenHintLine(commandsOf('run'))}</Styled>;
   // After a detach the run goes on; the status row says "detached" and the command prints how to re-attach.
   if (state !== 'detached') {
     rowsByImportance.push({ key: 'hints', element: hints });
