@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { GRADING_RULES } from '../../quiz/rules.js';
 import { useTheme } from '../theme.js';
+import { WrappedText } from '../wrapped-text.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface IntroScreenProps {
@@ -39,7 +40,7 @@ export function IntroScreen({ inputSlot, questionCount, retake, seed, answered, 
             <Box width={2} flexShrink={0}>
               <Text>-</Text>
             </Box>
-            <Text>{rule}</Text>
+            <WrappedText text={rule} indent={2} />
           </Box>
         ))}
       </Box>

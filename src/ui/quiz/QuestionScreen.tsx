@@ -5,6 +5,7 @@ import { choiceLetter, parseResponse, type AnswerResponse } from '../../quiz/gra
 import { ANSWER_HINTS } from '../../quiz/rules.js';
 import { QUESTION_TYPE_LABELS, TOPIC_TITLES, type Question } from '../../quiz/schema.js';
 import { useTheme } from '../theme.js';
+import { WrappedText } from '../wrapped-text.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
 
 export interface QuestionScreenProps {
@@ -90,7 +91,7 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
         Question {number} of {count} · {TOPIC_TITLES[question.topic]} · {QUESTION_TYPE_LABELS[question.type]}
       </Text>
       <Box marginTop={1}>
-        <Text>{question.prompt.trim()}</Text>
+        <WrappedText text={question.prompt.trim()} />
       </Box>
       <Box flexDirection="column" marginTop={1}>
         {question.type === 'numeric' ? (
@@ -111,7 +112,7 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
                     {chosen ? '[x]' : '[ ]'} {letter}.
                   </Text>
                 </Box>
-                <Text bold={chosen}>{text}</Text>
+                <WrappedText bold={chosen} text={text} indent={7} />
               </Box>
             );
           })
