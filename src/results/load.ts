@@ -1,11 +1,22 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ContentError } from '../util/content-error.js';
 import { PredictionSchema, ScoreDetailSchema, ScoresSchema, type Prediction, type ScoreDetail, type Scores } from './schema.js';
 
-/** Output folder of the stages when `--out` is not given, relative to the folder they start in. */
-export const DEFAULT_OUT_DIR = 'mllm-course-out';
+/** Output folder of `mllm-course run` when --out is not given, relative to the work folder. */
+export const DEFAULT_RUN_OUT_DIR = 'out';
+
+/** The output folder on this machine: absolute as given, else under the work folder with `~` expanded. */
+export function localOutDir(workDir: string, outDir: string): string {
+  if (path.isAbsolute(outDir)) {
+    return outDir;
+  }
+  const home = os.homedir();
+  const expanded = workDir === '~' ? home : workDir.startsWith('~/') ? path.join(home, workDir.slice(2)) : workDir;
+  return path.resolve(expanded, outDir);
+}
 
 export const PREDICTIONS_FILE = path.join('infer', 'predictions.jsonl');
 export const SCORES_FILE = path.join('evaluate', 'scores.json');

@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
+import React, { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { continueTarget } from '../lessons/progress.js';
 import { formatHistorySummary, readHistory } from '../quiz/history.js';
@@ -7,7 +7,7 @@ import type { ProgressStore } from '../progress/store.js';
 import type { Theme } from '../util/theme.js';
 import { Footer, FOOTER_MAX_LINES } from './footer.js';
 import { HelpOverlay } from './help-overlay.js';
-import { HOME_ACTIONS, type HomeAction } from './home-actions.js';
+import { homeActionsFor, type HomeAction } from './home-actions.js';
 import { HomeScreen } from './home.js';
 import { footerHints, matchCommand, type Command, type KeyScope } from './keymap.js';
 import { Loading } from './loading.js';
@@ -24,7 +24,7 @@ export interface AppProps {
   initialScreen?: Screen;
   /** Messages for the home screen, such as the progress store's warnings. */
   notices?: string[];
-  /** Entries under the lessons on the home screen; defaults to HOME_ACTIONS. */
+  /** Entries under the lessons on the home screen; defaults to homeActionsFor(store). */
   homeActions?: readonly HomeAction[];
 }
 
@@ -52,7 +52,8 @@ function scopesOf(screen: Screen): KeyScope[] {
 }
 
 /** Root of the tutor: keeps the screen stack, routes global keys and lays out screen, help and footer. */
-export function App({ course, store, theme, initialScreen, notices = [], homeActions = HOME_ACTIONS }: AppProps): React.JSX.Element {
+export function App({ course, store, theme, initialScreen, notices = [], homeActions: givenActions }: AppProps): React.JSX.Element {
+  const homeActions = useMemo(() => givenActions ?? homeActionsFor(store), [givenActions, store]);
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(appReducer, initialScreen, initialState);

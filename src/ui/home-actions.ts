@@ -1,4 +1,7 @@
-import { DEFAULT_OUT_DIR } from '../results/load.js';
+import type { ProgressStore } from '../progress/store.js';
+import { DEFAULT_RUN_OUT_DIR, localOutDir } from '../results/load.js';
+import { LOCAL_TARGET } from '../runner/quote.js';
+import { workDirFor } from '../runner/targets.js';
 import type { Screen } from './state.js';
 
 /** An entry under the lessons on the home screen that opens another screen. */
@@ -13,7 +16,11 @@ export interface HomeAction {
  * Entries below the lesson list, in display order. A new screen that students reach from home (the
  * quiz, the hands-on results) adds its entry here.
  */
-export const HOME_ACTIONS: readonly HomeAction[] = [
-  { key: 'quiz', label: 'Quiz · 20 questions, pass mark 80%', screen: { kind: 'quiz' } },
-  { key: 'results', label: `Hands-on results · ${DEFAULT_OUT_DIR}/`, screen: { kind: 'results', outDir: DEFAULT_OUT_DIR } },
-];
+export function homeActionsFor(store: ProgressStore): HomeAction[] {
+  // Results of runs on this machine; for an SSH server, `mllm-course results --host H` copies them first.
+  const outDir = localOutDir(workDirFor(store, LOCAL_TARGET), DEFAULT_RUN_OUT_DIR);
+  return [
+    { key: 'quiz', label: 'Quiz · 20 questions, pass mark 80%', screen: { kind: 'quiz' } },
+    { key: 'results', label: `Hands-on results · ${outDir}`, screen: { kind: 'results', outDir } },
+  ];
+}

@@ -4,7 +4,7 @@
  * gets control back when the student leaves the reader.
  *
  * To add a screen: add a member to `Screen`, give it a case in App's `scopesOf` and a render branch in
- * App's `renderScreen`, and reach it with `open` (from another screen, or through HOME_ACTIONS).
+ * App's `renderScreen`, and reach it with `open` (from another screen, or through homeActionsFor).
  */
 export type Screen =
   | { kind: 'home' }

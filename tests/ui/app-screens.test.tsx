@@ -86,18 +86,20 @@ test('quiz opens a lesson section and comes back', async () => {
 });
 
 test('results entry explains how to produce results', async () => {
-  const cwd = process.cwd();
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mllm-results-home-'));
-  process.chdir(empty);
+  // Runs on this machine write to <work folder>/out; point the local work folder at an empty one.
+  ProgressStore.open({ cwd: config.dir }).update((draft) => {
+    draft.targets.workDirs.local = empty;
+  });
   try {
     const app = start();
     await openHomeEntry(app, 'Hands-on results');
     const frame = await app.waitFor((text) => text.includes('No results in'), 'the empty results message');
     expect(frame.replace(/\s+/g, ' ')).toContain('mllm-course run infer');
+    expect(frame).toContain(`No results in ${path.join(empty, 'out')} yet.`);
     await app.press(KEYS.escape);
     await app.waitFor((text) => text.includes('Lessons read:'), 'the home screen again');
   } finally {
-    process.chdir(cwd);
     fs.rmSync(empty, { recursive: true, force: true });
   }
 });
