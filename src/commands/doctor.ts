@@ -43,6 +43,21 @@ async function sshVersion(env: NodeJS.ProcessEnv): Promise<string> {
   }
 }
 
+/**
+ * Describes the size the output is laid out for. When stdout is not a terminal (`doctor | head`), that size
+ * comes from COLUMNS and LINES or the defaults, so the line says so and adds the terminal's own size when
+ * stderr is still one.
+ */
+function sizeLine(context: CliContext): string {
+  const layout = `${context.mode.columns} columns x ${context.mode.rows} rows`;
+  if (context.stdout.isTTY) {
+    return `Size: ${layout}`;
+  }
+  const stderr = context.stderr as CliContext['stderr'] & { isTTY?: boolean; columns?: number; rows?: number };
+  const terminal = stderr.isTTY && stderr.columns && stderr.rows ? `; the terminal on stderr is ${stderr.columns} columns x ${stderr.rows} rows` : '';
+  return `Size: ${layout} (stdout is not a terminal, so COLUMNS and LINES or the defaults apply${terminal})`;
+}
+
 /** Collects Node, system and terminal facts; the terminal ones decide how the tutor draws. */
 export async function environmentFacts(context: CliContext): Promise<string[]> {
   const env = context.env;
@@ -50,7 +65,7 @@ export async function environmentFacts(context: CliContext): Promise<string[]> {
     `mllm-course ${packageVersion()}`,
     `Node ${process.version} on ${os.platform()} ${os.arch()} (${os.release()})`,
     `Terminal: TERM=${env.TERM ?? '(unset)'} COLORTERM=${env.COLORTERM ?? '(unset)'} NO_COLOR=${env.NO_COLOR === undefined ? '(unset)' : 'set'}`,
-    `Size: ${context.mode.columns} columns x ${context.mode.rows} rows`,
+    sizeLine(context),
     `TTY: stdin ${yesNo(context.stdin.isTTY)}, stdout ${yesNo(context.stdout.isTTY)}`,
     `Mode: ${context.mode.interactive ? 'interactive' : 'plain'}, colour ${yesNo(context.mode.color)}`,
     `ssh: ${await sshVersion(env)}`,

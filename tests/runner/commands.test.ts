@@ -3,9 +3,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GPU_RUNNER_DIR_ENV, SSH_CONFIG_ENV } from '../../src/commands/runner.js';
+import { runCli } from '../../src/program.js';
 import { ProgressStore } from '../../src/progress/store.js';
 import { RUNNER_EXIT, RUNNER_EXIT_HELP } from '../../src/runner/exit-codes.js';
-import { runPlain } from './cli-io.js';
+import { Capture, runPlain } from './cli-io.js';
 import { FakeGpuBin } from './fake-gpu.js';
 import { FIXTURES, killRunGroups, livePidsOfGroup, tempDir, waitFor } from './helpers.js';
 import { HOST_ALIAS, SshdHarness, skipSshTests } from './sshd-harness.js';
@@ -242,6 +243,21 @@ describe('runner commands on this machine', () => {
     expect(result.stdout).toContain('TTY: stdin no, stdout no');
     expect(result.stdout).toContain('Mode: plain, colour no');
     expect(result.stdout).toContain('GPU 0: NVIDIA A100-PCIE-40GB, 40,536 MiB total (≈40 GB class), 40,109 MiB free');
+    expect(result.stdout).toContain('Size: 100 columns x 30 rows (stdout is not a terminal, so COLUMNS and LINES or the defaults apply)');
+  });
+
+  it('reports the terminal size from stderr when stdout is piped', async () => {
+    const stdout = new Capture();
+    const stderr = Object.assign(new Capture(), { isTTY: true, columns: 60, rows: 40 });
+
+    await runCli(['node', 'mllm-course', 'doctor', '--work-dir', work, '--no-hub'], {
+      stdout,
+      stderr,
+      env,
+      mode: { interactive: false, color: false, columns: 80, rows: 24 },
+    });
+
+    expect(stdout.text).toContain('Size: 80 columns x 24 rows (stdout is not a terminal, so COLUMNS and LINES or the defaults apply; the terminal on stderr is 60 columns x 40 rows)');
   });
 });
 
