@@ -54,7 +54,7 @@ export function registerHubCommands(program: Command, context: CliContext): void
         report = await checkHubAccess({ stage: options.stage, endpoint: options.endpoint, env: context.env });
       } catch (error) {
         if (error instanceof InvalidEndpointError) {
-          context.stderr.write(messageForOutput(context, `error: ${error.message}\nPass --endpoint or set HF_ENDPOINT to the Hub's URL.\n`));
+          context.stderr.write(messageForOutput(context, `error: ${error.message}\nPass --endpoint or set HF_ENDPOINT to the Hub's URL.\n`, context.stderr));
           context.exitCode = HUB_CHECK_EXIT.usage;
           return;
         }

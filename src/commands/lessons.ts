@@ -4,11 +4,15 @@ import { loadCourse, findLesson, type CourseContent } from '../lessons/load.js';
 import { continueTarget, lessonStatus, markRead, readCount, resetLessons } from '../lessons/progress.js';
 import type { Lesson } from '../lessons/schema.js';
 import { ProgressStore } from '../progress/store.js';
+import { messageForOutput } from '../ui/wrap-message.js';
 import { createTheme } from '../util/theme.js';
 import { truncate, usableColumns } from '../util/width.js';
 import type { CliContext } from './context.js';
 
 /** Glyph and word per status, the same as the home screen shows. */
+/** Characters of an unknown lesson key repeated in the error message. */
+const MAX_SHOWN_KEY = 40;
+
 const STATUS_TEXT = { read: '✓ read', started: '◐ started', new: '· new' } as const;
 
 /**
@@ -123,7 +127,8 @@ function reportWarnings(context: CliContext, store: ProgressStore): void {
 
 function reportUnknownLesson(context: CliContext, course: CourseContent, key: string): void {
   const known = course.lessons.map((lesson) => `${lesson.id} ${lesson.slug}`).join(', ');
-  context.stderr.write(`No lesson matches "${key}". Use a number or a slug: ${known}.\n`);
+  const shownKey = key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key;
+  context.stderr.write(messageForOutput(context, `No lesson matches "${shownKey}". Use a number or a slug: ${known}.`, context.stderr));
   context.exitCode = 2;
 }
 

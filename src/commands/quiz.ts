@@ -75,7 +75,7 @@ export function registerQuizCommands(program: Command, context: CliContext): voi
 
 async function runQuizCommand(context: CliContext, options: QuizOptions): Promise<number> {
   const store = ProgressStore.open({ cwd: context.env[CONFIG_DIR_ENV] });
-  store.warnings.forEach((warning) => context.stderr.write(messageForOutput(context, `Warning: ${warning}`)));
+  store.warnings.forEach((warning) => context.stderr.write(messageForOutput(context, `Warning: ${warning}`, context.stderr)));
 
   if (options.history) {
     if (options.retakeMissed || options.restart || options.seed !== undefined) {
@@ -100,10 +100,10 @@ async function runQuizCommand(context: CliContext, options: QuizOptions): Promis
 
   const choice = chooseAttempt(store, bank, options);
   if (!choice.ok) {
-    context.stderr.write(messageForOutput(context, choice.message));
+    context.stderr.write(messageForOutput(context, choice.message, context.stderr));
     return QUIZ_EXIT.usage;
   }
-  choice.warnings.forEach((warning) => context.stderr.write(messageForOutput(context, `Warning: ${warning}`)));
+  choice.warnings.forEach((warning) => context.stderr.write(messageForOutput(context, `Warning: ${warning}`, context.stderr)));
 
   const lessons = loadLessonsQuietly();
   const plain = Boolean(options.plain || options.json) || !context.mode.interactive;

@@ -67,7 +67,7 @@ function openRunner(context: CliContext, store: ProgressStore, target: string, e
 
 /** Writes a message, wrapped at word boundaries when the output is a terminal. */
 function say(context: CliContext, stream: 'stdout' | 'stderr', text: string): void {
-  context[stream].write(messageForOutput(context, text));
+  context[stream].write(messageForOutput(context, text, context[stream]));
 }
 
 /** Prints an error as one actionable message and sets the matching exit code. */

@@ -24,9 +24,14 @@ import { LocalTransport, SshTransport, type ScriptStream, type SshOptions, type 
 /** Default work folder on a target; `~` is expanded there, not here. */
 export const DEFAULT_WORK_DIR = '~/mllm-course';
 
+/** Characters of an unknown run id repeated in its error message. */
+const MAX_SHOWN_RUN_ID = 60;
+
 export class UnknownRunError extends Error {
   constructor(readonly runId: string, target: string) {
-    super(`Run ${JSON.stringify(runId)} was not found on ${target}. List the runs with \`mllm-course runs\`.`);
+    // Run ids are about 30 characters; a longer value is cut so that it cannot fill the screen.
+    const shown = runId.length > MAX_SHOWN_RUN_ID ? `${runId.slice(0, MAX_SHOWN_RUN_ID)}…` : runId;
+    super(`Run ${JSON.stringify(shown)} was not found on ${target}. List the runs with \`mllm-course runs\`.`);
     this.name = 'UnknownRunError';
   }
 }

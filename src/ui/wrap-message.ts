@@ -12,10 +12,13 @@ export function wrapMessage(text: string, columns: number): string {
 }
 
 /**
- * Returns a message as the command's output should carry it: wrapped to the terminal when stdout is one,
- * because the terminal would otherwise break it mid-word, and as given when piped, so that each message
- * stays one line for logs and scripts.
+ * Returns a message as `stream` (stdout unless given) should carry it: wrapped to the terminal when the
+ * stream is one, because the terminal would otherwise break it mid-word, and as given when piped, so that
+ * each message stays one line for logs and scripts.
  */
-export function messageForOutput(context: Pick<CliContext, 'mode' | 'stdout'>, text: string): string {
-  return context.mode.interactive || context.stdout.isTTY === true ? wrapMessage(text, context.mode.columns) : text.endsWith('\n') ? text : `${text}\n`;
+export function messageForOutput(context: Pick<CliContext, 'mode' | 'stdout'>, text: string, stream: object = context.stdout): string {
+  if (context.mode.interactive || (stream as { isTTY?: boolean }).isTTY === true) {
+    return wrapMessage(text, context.mode.columns);
+  }
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -49,12 +49,12 @@ describe('messageForOutput', () => {
   });
 });
 
-/** Runs the CLI in-process with a stdout that claims to be a terminal 40 columns wide. */
+/** Runs the CLI in-process with stdout and stderr that claim to be a terminal 40 columns wide. */
 async function runOnNarrowTerminal(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = Object.assign(new PassThrough(), { isTTY: true, columns: 40, rows: 24 });
-  const err = new PassThrough();
+  const err = Object.assign(new PassThrough(), { isTTY: true, columns: 40, rows: 24 });
   out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stdin = Object.assign(Readable.from([]), { isTTY: false });
@@ -71,6 +71,24 @@ describe('command messages on a narrow terminal', () => {
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.every((line) => displayWidth(line) <= 39)).toBe(true);
     expect(result.stderr.replaceAll('\n', ' ').trim()).toBe('error: unknown stage "bogus"; expected one of prepare, finetune, infer, evaluate, all.');
+  });
+
+  it('cuts and wraps an unknown lesson key', async () => {
+    const result = await runOnNarrowTerminal(['read', 'x'.repeat(5000)]);
+    const lines = result.stderr.trimEnd().split('\n');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.replaceAll('\n', '')).toContain(`No lesson matches "${'x'.repeat(40)}…".`);
+    expect(result.stderr.length).toBeLessThan(400);
+    expect(lines.every((line) => displayWidth(line) <= 39)).toBe(true);
+  });
+
+  it('cuts an unknown run id', async () => {
+    const result = await runOnNarrowTerminal(['logs', 'y'.repeat(5000), '--host', 'local', '--work-dir', configDir]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.replaceAll('\n', '')).toContain(`"${'y'.repeat(60)}…"`);
+    expect(result.stderr.length).toBeLessThan(300);
   });
 
   it('wraps the hub check endpoint error at words', async () => {
