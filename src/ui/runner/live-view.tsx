@@ -1,5 +1,5 @@
-import { Box, Static, Text, useInput } from 'ink';
-import React, { useEffect, useRef, useState } from 'react';
+import { Box, Static, Text, useInput, type Key } from 'ink';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { describeRunState } from '../../runner/state.js';
 import { commandsOf, matchCommand, screenHintLine } from '../keymap.js';
 import { Styled } from '../theme.js';
@@ -98,7 +98,12 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
       onFinalRendered?.();
     }
   }, [ended, onFinalRendered]);
-  useInput(
+  // One stable listener for the view's lifetime: Ink re-subscribes useInput whenever its handler changes, and
+  // at ten renders a second a key could arrive while the listener is being replaced.
+  const handleInput = useRef<(input: string, key: Key) => void>(() => undefined);
+  const stableInput = useCallback((input: string, key: Key) => handleInput.current(input, key), []);
+  useInput(stableInput, { isActive: !ended });
+  handleInput.current =
     (input, key) => {
       // Ctrl-C detaches like `d`: raw mode delivers it as a key, and the run must not stop with the tutor.
       if (key.ctrl && input === 'c') {
@@ -127,9 +132,7 @@ export function LiveView(props: LiveViewProps): React.JSX.Element {
         default:
           return;
       }
-    },
-    { isActive: !ended },
-  );
+    };
 
   const width = Math.max(20, columns - 1);
   const budget = Math.max(3, Math.min(LIVE_AREA_ROWS, rows - 2));
