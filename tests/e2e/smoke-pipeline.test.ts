@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { EventsParser, type StageEvent } from '../../src/runner/events.js';
+import { killRunGroups } from '../runner/helpers.js';
 
 /**
  * The whole hands-on pipeline on the CPU: the built CLI starts prepare, finetune, infer and evaluate with
@@ -41,6 +42,8 @@ beforeAll(async () => {
 }, PIPELINE_TIMEOUT_MS + 60_000);
 
 afterAll(() => {
+  // A pipeline cut short by a failure or the timeout must not leave a stage running.
+  killRunGroups(workDir);
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.rmSync(configDir, { recursive: true, force: true });
 });
