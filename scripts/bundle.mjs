@@ -1,4 +1,4 @@
-// Bundles the compiled CLI into dist/ with esbuild. One bundle starts about twice as fast as hundreds of
+// Bundles the TypeScript CLI (src/cli.ts and what it imports) into dist/ with esbuild. One bundle starts about twice as fast as hundreds of
 // separate ES modules, and code splitting keeps Ink out of plain commands such as `read` and `--version`.
 import fs from 'node:fs';
 import path from 'node:path';

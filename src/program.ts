@@ -47,8 +47,9 @@ function commandName(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Builds the commander program. With `argv`, it registers only the command group that argv names, or every
- * group when argv names none that is known (help, the default tutor command, a mistyped name).
+ * Builds the commander program. With `argv`, it registers only what that command line needs: the group of
+ * the named command, none for --version, the lessons group for the default tutor command, and every group for
+ * --help or a mistyped name.
  */
 export async function buildProgram(context: CliContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command();

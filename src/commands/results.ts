@@ -10,7 +10,7 @@ import { workDirFor } from '../runner/targets.js';
 import { ContentError } from '../util/content-error.js';
 import type { CliContext } from './context.js';
 
-/** Samples printed by default: the infer stage writes 16 unless told otherwise. */
+/** Samples printed by default; the infer stage writes 16 unless --samples sets another count. */
 const DEFAULT_LIMIT = 50;
 const MAX_SKIPPED_SHOWN = 5;
 /** ssh config file for the runner's ssh calls; the same variable the run commands read. */
