@@ -35,6 +35,22 @@ function terminal(): { context: CliContext; stdout: FakeStdout; stdin: FakeStdin
   return { context, stdout, stdin, screen: () => stripAnsi(stdout.frames.join('')) };
 }
 
+/**
+ * Presses `key` until `done` holds. Ink subscribes to stdin in an effect after the first frame, so under load a
+ * key written as soon as a line shows can arrive before anything listens. Repeats are harmless for the keys used
+ * here: a second `c` has no binding while the confirmation shows, and `d` ends the view.
+ */
+async function pressUntil(stdin: FakeStdin, key: string, done: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    stdin.write(key);
+    if (await waitFor(done, 500)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 describe('interactive follow', () => {
   it('follows a run to its end', async () => {
     const { context, screen } = terminal();
@@ -69,7 +85,11 @@ describe('interactive follow', () => {
 
     const following = followInteractive(runner, run, context);
     expect(await waitFor(() => screen().includes('slow line 3'))).toBe(true);
-    stdin.write('d');
+    let ended = false;
+    void following.then(() => {
+      ended = true;
+    });
+    expect(await pressUntil(stdin, 'd', () => ended)).toBe(true);
     const state = await following;
 
     expect(state).toBe('detached');
@@ -83,8 +103,7 @@ describe('interactive follow', () => {
 
     const following = followInteractive(runner, run, context);
     expect(await waitFor(() => screen().includes('ready parent'))).toBe(true);
-    stdin.write('c');
-    expect(await waitFor(() => screen().includes(`Cancel run ${run.id}?`))).toBe(true);
+    expect(await pressUntil(stdin, 'c', () => screen().includes(`Cancel run ${run.id}?`))).toBe(true);
     stdin.write('y');
     const state = await following;
 
