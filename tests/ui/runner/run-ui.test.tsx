@@ -1,13 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import stripAnsi from 'strip-ansi';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { CliContext } from '../../../src/commands/context.js';
 import { runCli } from '../../../src/program.js';
 import { createRunner } from '../../../src/runner/runner.js';
 import { followInteractive } from '../../../src/ui/runner/run-ui.js';
 import { fixture, killRunGroups, livePidsOfGroup, tempDir, waitFor } from '../../runner/helpers.js';
 import { FakeStdin, FakeStdout } from '../harness.js';
+
+// With CI set, Ink (through is-in-ci, read when Ink is first imported) writes only the last frame, so the
+// confirmation prompt would never show on the fake terminal. Hoisted above the imports; restored after.
+const savedCi = vi.hoisted(() => {
+  const value = process.env.CI;
+  process.env.CI = 'false';
+  return value;
+});
 
 const work = tempDir('run-ui');
 const runner = createRunner('local', { workDir: work });
@@ -18,6 +26,11 @@ afterEach(() => {
 });
 
 afterAll(() => {
+  if (savedCi === undefined) {
+    delete process.env.CI;
+  } else {
+    process.env.CI = savedCi;
+  }
   fs.rmSync(work, { recursive: true, force: true });
 });
 
