@@ -46,19 +46,24 @@ def current_settings(args: argparse.Namespace, paths: RunPaths, lora: dict[str, 
             "train.jsonl": file_sha256(paths.train_jsonl),
             "validation.jsonl": file_sha256(paths.validation_jsonl),
         },
-        "training": {
-            "epochs": args.epochs,
-            "max_steps": args.max_steps,
-            "batch_size": args.batch_size,
-            "grad_accum": args.grad_accum,
-            "lr": args.lr,
-            "image_size": args.image_size,
-            "images_per_sample": args.images_per_sample,
-            "max_length": args.max_length,
-            "lora": lora,
-            "optim": args.optim,
-            "seed": args.seed,
-        },
+        "training": training_settings(args, lora),
+    }
+
+
+def training_settings(args: argparse.Namespace, lora: dict[str, Any]) -> dict[str, Any]:
+    """Return the training options that change the trained weights, as stored and reported."""
+    return {
+        "epochs": args.epochs,
+        "max_steps": args.max_steps,
+        "batch_size": args.batch_size,
+        "grad_accum": args.grad_accum,
+        "lr": args.lr,
+        "image_size": args.image_size,
+        "images_per_sample": args.images_per_sample,
+        "max_length": args.max_length,
+        "lora": lora,
+        "optim": args.optim,
+        "seed": args.seed,
     }
 
 

@@ -486,16 +486,7 @@ def train(
         "trainable_parameters": trainable,
         "total_parameters": total,
         "settings": {
-            "epochs": args.epochs,
-            "max_steps": args.max_steps,
-            "batch_size": args.batch_size,
-            "grad_accum": args.grad_accum,
-            "lr": args.lr,
-            "image_size": args.image_size,
-            "images_per_sample": args.images_per_sample,
-            "lora": lora,
+            **finetune_settings.training_settings(args, lora),
             "quantization": None if args.smoke else "4-bit NF4, double quantization, bf16 compute",
-            "optim": args.optim,
-            "seed": args.seed,
         },
     }
