@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
 import React, { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { continueTarget } from '../lessons/progress.js';
@@ -33,6 +33,9 @@ const loadReader = () => import('./reader.js');
 const ReaderScreen = lazy(async () => ({ default: (await loadReader()).ReaderScreen }));
 const QuizScreen = lazy(async () => ({ default: (await import('./quiz/QuizScreen.js')).QuizScreen }));
 const ResultsPanel = lazy(async () => ({ default: (await import('./results/ResultsPanel.js')).ResultsPanel }));
+
+/** Printable ASCII only: escape sequences and control characters keep their own parsing. */
+const PRINTABLE_CHUNK = /^[\x20-\x7e]+$/;
 
 /** One row stays free under the frame so that it never fills the terminal (Ink redraws the whole screen then). */
 const SPARE_ROWS = 1;
@@ -79,7 +82,19 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
   }, []);
 
   // The one input listener: global keys first, then the shown screen's handler (see useScreenKeys).
+  // A held key, a paste or a slow SSH link delivers several printable keys in one chunk ("jjj"), which Ink
+  // passes on as one input; each character is handled as its own keypress so that none is lost.
   useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta && PRINTABLE_CHUNK.test(input)) {
+      for (const character of input) {
+        handleKey(character, key);
+      }
+      return;
+    }
+    handleKey(input, key);
+  });
+
+  function handleKey(input: string, key: Key): void {
     const command = matchCommand(['global'], input, key);
     // A screen that takes typed text leaves 'global' out of its scopes, so `q` and `?` reach it as text.
     // Ctrl-C still quits there.
@@ -103,7 +118,7 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
           pendingKeys.current.splice(0, Math.max(0, pendingKeys.current.length - MAX_PENDING_KEYS));
         }
     }
-  });
+  }
 
   const openLesson = useCallback((lessonId: string, sectionId?: string) => {
     dispatch({ type: 'open', screen: { kind: 'reader', lessonId, sectionId } });

@@ -185,6 +185,17 @@ describe('reader', () => {
     await harness.waitFor((text) => text.includes('lines 1-'), 'back at the top');
   });
 
+  test('counts every key of one chunk', async () => {
+    const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '02' } });
+    await harness.waitFor((text) => text.includes('lines 1-'), 'the first page');
+
+    // A held key or a slow SSH link delivers several keys in one read.
+    await harness.press('jjjjj');
+    const frame = await harness.waitFor((text) => !text.includes('lines 1-'), 'the scroll');
+    await harness.waitFor((text) => text.includes('lines 6-'), 'five lines down');
+    expect(frame).not.toContain('lines 1-');
+  });
+
   test('marks a lesson read at its end', async () => {
     const { harness } = start({ initialScreen: { kind: 'reader', lessonId: '01' } });
     await harness.waitFor((text) => text.includes('lines 1-'), 'the first page');
