@@ -91,7 +91,9 @@ export function formatHistorySummary(history: readonly AttemptRecord[]): string 
   const best = Math.max(...(full.length > 0 ? full : history).map(percent));
   const count = history.length === 1 ? '1 attempt' : `${history.length} attempts`;
   const status = lastFull.passed ? 'passed' : 'below the 80% pass mark';
-  let text = `Quiz: ${count}, last ${percent(lastFull)}% on ${day(lastFull.finishedAt)} (${status}), best ${best}%.`;
+  // Retakes cover only missed questions, so their percentages are not comparable with a full attempt's.
+  const last = lastFull === latest ? 'last' : 'last full attempt';
+  let text = `Quiz: ${count}, ${last} ${percent(lastFull)}% on ${day(lastFull.finishedAt)} (${status}), best ${best}%.`;
 
   if (latest.missed.length > 0) {
     text += `\n${latest.missed.length} missed last time: retake them with "mllm-course quiz --retake-missed".`;

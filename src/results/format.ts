@@ -21,7 +21,10 @@ export function formatScoreReport(results: StageResults, width: number): string[
 
   for (const note of judgeNotes(results.scores)) {
     if (!note.ran) {
-      lines.push(...wrap(`${note.metric}: not scored. ${note.reason ?? 'The judge model did not run.'}`, width));
+      // The evaluate stage's reasons start with "not run:"; other reasons get "not scored" in front.
+      const reason = note.reason ?? 'The judge model did not run.';
+      const text = /^not (run|scored)\b/i.test(reason) ? reason : `not scored. ${reason}`;
+      lines.push(...wrap(`${note.metric}: ${text}`, width));
     }
   }
 

@@ -133,6 +133,7 @@ test('smoke results read back through the results command', async () => {
 
   expect(result.exitCode).toBe(0);
   expect(result.stdout).toContain('Sample 1 of 16');
-  expect(result.stdout).toMatch(/green: not scored\./);
-  expect(result.stdout).toMatch(/crimson: not scored\./);
+  expect(result.stdout).toMatch(/green: not run: --smoke/);
+  expect(result.stdout).toMatch(/crimson: not run: --smoke/);
+  expect(result.stdout).not.toContain('not scored. not run');
 });

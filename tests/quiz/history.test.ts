@@ -40,7 +40,7 @@ describe('formatHistorySummary', () => {
 
   it('leaves retakes out of last and best', () => {
     const history = [record({}), record({ id: 'attempt-2', retake: true, total: { score: 2, max: 2 }, passed: true, missed: [] })];
-    expect(formatHistorySummary(history)).toBe('Quiz: 2 attempts, last 73% on 2026-12-01 (below the 80% pass mark), best 73%.');
+    expect(formatHistorySummary(history)).toBe('Quiz: 2 attempts, last full attempt 73% on 2026-12-01 (below the 80% pass mark), best 73%.');
   });
 
   it('points to the retake after misses', () => {

@@ -35,7 +35,8 @@ DEFAULT_CRIMSON_MAX_NEW_TOKENS = 2048
 
 SMOKE_REASON = (
     "not run: --smoke works on the CPU and the judge models need a CUDA GPU, so no score was computed. "
-    "Pass --judge-model DIR to exercise the parsing path with a local model."
+    "To exercise the parsing path with a local model, run "
+    "`python -m gpu_runner evaluate --smoke --judge-model DIR` in the synced gpu-runner folder."
 )
 
 

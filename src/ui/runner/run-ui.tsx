@@ -14,6 +14,7 @@ import { ThemeProvider } from '../theme.js';
 import { LiveStore } from './live-store.js';
 import { LiveView } from './live-view.js';
 import { PreflightChecklist } from './preflight-checklist.js';
+import { formatEvent } from '../../runner/format.js';
 
 type InkStreams = Parameters<typeof render>[1];
 
@@ -87,6 +88,11 @@ export async function followInteractive(runner: Runner, run: RunToFollow, contex
     onEvents: (events) => {
       received();
       store.addEvents(events);
+      // The stage's own messages (start, metrics, files written, done, errors) join the log; progress has its bar.
+      const messages = events.filter((event) => event.kind !== 'progress').map(formatEvent);
+      if (messages.length > 0) {
+        store.addLines(messages.flatMap((message) => message.split('\n')));
+      }
     },
     onWarning: (message) => store.warn(message),
   }, {

@@ -74,6 +74,8 @@ describe('interactive follow', () => {
     expect(state).toEqual({ kind: 'succeeded', exitCode: 0 });
     expect(screen()).toContain('loading model');
     expect(screen()).toContain('all done');
+    expect(screen()).toContain('[finetune] wrote LoRA adapter: finetune/adapter');
+    expect(screen()).toContain('[finetune] done: fixture stage finished');
     expect(screen()).toContain(`✓ finetune on local, run ${run.id}: succeeded`);
     expect(screen()).toContain(`Full log: ${run.runDir}/log`);
   });
