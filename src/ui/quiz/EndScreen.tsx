@@ -2,7 +2,14 @@ import { Box, Text } from 'ink';
 import { formatScore, formatTopicLines, PASS_MARK, type AttemptSummary } from '../../quiz/result.js';
 import type { QuestionBank } from '../../quiz/schema.js';
 import { useTheme } from '../theme.js';
+import { useTerminalSize } from '../use-terminal-size.js';
 import { keyHints, matchesKey, type QuizInputSlot } from './keys.js';
+
+/**
+ * Rows outside the missed list: the App's footer and spare row (3), the verdict (1), the margins (3), the
+ * "Missed" heading (1) and the key hints (1).
+ */
+const FIXED_ROWS = 9;
 
 export interface EndScreenProps {
   /** Slot for this screen's keypress handler. */
@@ -16,7 +23,13 @@ export interface EndScreenProps {
 /** Scores per topic and overall, the pass mark, the missed questions and the retake choice. */
 export function EndScreen({ inputSlot, summary, bank, onRetakeMissed, onClose }: EndScreenProps) {
   const theme = useTheme();
+  const { rows } = useTerminalSize();
   const canRetake = summary.missed.length > 0;
+  const topicLines = formatTopicLines(summary.byTopic);
+  // Every row but the missed list is fixed; the list gets what is left so that no topic row is pushed out.
+  const room = Math.max(1, rows - FIXED_ROWS - topicLines.length);
+  const shown = summary.missed.length > room ? summary.missed.slice(0, room - 1) : summary.missed;
+  const hidden = summary.missed.length - shown.length;
 
   inputSlot.current = (input, key) => {
     if (canRetake && matchesKey('retakeMissed', input, key)) {
@@ -32,20 +45,23 @@ export function EndScreen({ inputSlot, summary, bank, onRetakeMissed, onClose }:
         {summary.passed ? '✓ Passed' : '✗ Not passed'}: {formatScore(summary.total)} · pass mark {Math.round(PASS_MARK * 100)}%
       </Text>
       <Box flexDirection="column" marginTop={1}>
-        {formatTopicLines(summary.byTopic).map((line) => (
-          <Text key={line}>{line}</Text>
+        {topicLines.map((line) => (
+          <Text key={line} wrap="truncate-end">
+            {line}
+          </Text>
         ))}
       </Box>
       <Box flexDirection="column" marginTop={1}>
         {canRetake ? <Text {...theme.roles.heading}>Missed ({summary.missed.length})</Text> : <Text>No missed questions.</Text>}
-        {summary.missed.map((id) => (
+        {shown.map((id) => (
           <Box key={id}>
             <Box width={2} flexShrink={0}>
               <Text>-</Text>
             </Box>
-            <Text>{firstLine(bank.byId.get(id)?.prompt ?? id)}</Text>
+            <Text wrap="truncate-end">{firstLine(bank.byId.get(id)?.prompt ?? id)}</Text>
           </Box>
         ))}
+        {hidden > 0 ? <Text {...theme.roles.muted}>…and {hidden} more: `mllm-course quiz --history` lists them all</Text> : null}
       </Box>
       <Box marginTop={1}>
         <Text {...theme.roles.muted}>{keyHints(canRetake ? ['retakeMissed', 'close'] : ['close'])}</Text>
