@@ -23,6 +23,12 @@ export function saveCurrentAttempt(store: ProgressStore, state: AttemptState): v
   });
 }
 
+/** Whether a saved attempt has at least one answer; one only opened at its rules is not worth a mention. */
+export function hasAttemptInProgress(store: ProgressStore): boolean {
+  const current = store.data.quiz.current as { answers?: unknown } | undefined;
+  return Array.isArray(current?.answers) && current.answers.length > 0;
+}
+
 export function clearCurrentAttempt(store: ProgressStore): void {
   store.update((draft) => {
     delete draft.quiz.current;
@@ -80,10 +86,11 @@ function day(iso: string): string {
  * "Quiz: 3 attempts, last 85% on 2026-12-04 (passed), best 90%". Last and best count full attempts only,
  * because a retake of a few missed questions is not comparable with them.
  */
-export function formatHistorySummary(history: readonly AttemptRecord[]): string {
+export function formatHistorySummary(history: readonly AttemptRecord[], attemptInProgress = false): string {
   const latest = lastAttempt(history);
+  const resume = attemptInProgress ? '\nAn attempt is in progress: open the quiz to resume it.' : '';
   if (!latest) {
-    return 'Quiz: not taken yet. Pass mark 80%.';
+    return attemptInProgress ? 'Quiz: an attempt is in progress; open the quiz to resume it. Pass mark 80%.' : 'Quiz: not taken yet. Pass mark 80%.';
   }
 
   const full = history.filter((record) => !record.retake);
@@ -95,6 +102,9 @@ export function formatHistorySummary(history: readonly AttemptRecord[]): string 
   const last = lastFull === latest ? 'last' : 'last full attempt';
   let text = `Quiz: ${count}, ${last} ${percent(lastFull)}% on ${day(lastFull.finishedAt)} (${status}), best ${best}%.`;
 
+  if (attemptInProgress) {
+    return text + resume;
+  }
   if (latest.missed.length > 0) {
     text += `\n${latest.missed.length} missed last time: retake them with "mllm-course quiz --retake-missed".`;
   }

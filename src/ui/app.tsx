@@ -2,7 +2,7 @@ import { Box, Text, useApp, useInput, type Key } from 'ink';
 import React, { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'react';
 import type { CourseContent } from '../lessons/load.js';
 import { continueTarget } from '../lessons/progress.js';
-import { formatHistorySummary, readHistory } from '../quiz/history.js';
+import { formatHistorySummary, hasAttemptInProgress, readHistory } from '../quiz/history.js';
 import type { ProgressStore } from '../progress/store.js';
 import type { Theme } from '../util/theme.js';
 import { Footer, FOOTER_MAX_LINES } from './footer.js';
@@ -157,7 +157,7 @@ export function App({ course, store, theme, initialScreen, notices = [], homeAct
             active={active}
             onOpenLesson={(lessonId) => openLesson(lessonId)}
             actions={homeActions}
-            statusLines={formatHistorySummary(readHistory(store)).split('\n')}
+            statusLines={formatHistorySummary(readHistory(store), hasAttemptInProgress(store)).split('\n')}
             onOpenAction={(action) => dispatch({ type: 'open', screen: action.screen })}
           />
         );

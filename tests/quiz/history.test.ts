@@ -43,6 +43,13 @@ describe('formatHistorySummary', () => {
     expect(formatHistorySummary(history)).toBe('Quiz: 2 attempts, last full attempt 73% on 2026-12-01 (below the 80% pass mark), best 73%.');
   });
 
+  it('mentions an attempt in progress', () => {
+    expect(formatHistorySummary([], true)).toBe('Quiz: an attempt is in progress; open the quiz to resume it. Pass mark 80%.');
+    const summary = formatHistorySummary([record({})], true);
+    expect(summary).toContain('An attempt is in progress: open the quiz to resume it.');
+    expect(summary).not.toContain('missed last time');
+  });
+
   it('points to the retake after misses', () => {
     const summary = formatHistorySummary([record({})]);
     expect(summary).toContain('Quiz: 1 attempt, last 73% on 2026-12-01 (below the 80% pass mark), best 73%.');

@@ -59,7 +59,9 @@ test('quiz opens from home and returns', async () => {
   expect(intro).toMatch(/80%/);
 
   await app.press('q');
-  await app.waitFor((text) => text.includes('Lessons read:'), 'the home screen again');
+  const home = await app.waitFor((text) => text.includes('Lessons read:'), 'the home screen again');
+  // Leaving at the rules answered nothing, so there is no attempt worth resuming yet.
+  expect(home).toContain('Quiz: not taken yet.');
 });
 
 test('quiz opens a lesson section and comes back', async () => {
@@ -83,6 +85,10 @@ test('quiz opens a lesson section and comes back', async () => {
   await app.press(KEYS.escape);
   const back = await app.waitFor((text) => /open the lesson section/.test(text), 'the feedback again');
   expect(back).toContain('Question 1 of 20');
+
+  await app.press('q');
+  const home = await app.waitFor((text) => text.includes('Lessons read:'), 'the home screen after one answer');
+  expect(home).toContain('Quiz: an attempt is in progress; open the quiz to resume it.');
 });
 
 test('results entry explains how to produce results', async () => {
