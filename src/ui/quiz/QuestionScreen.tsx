@@ -21,6 +21,9 @@ export interface QuestionScreenProps {
 
 const NUMBER_CHARACTERS = /^[0-9.,eE+\-_]+$/;
 
+/** Printable ASCII that a key or a paste can bring; other input (arrows, function keys) is ignored. */
+const PRINTABLE = /^[\x21-\x7e]+$/;
+
 /**
  * One question waiting for an answer. Choice questions take letter keys (a letter toggles in multiple
  * select); numeric questions take typed digits. Enter submits; an answer that cannot be read shows the
@@ -38,6 +41,9 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
       const parsed = parseResponse(question, item.choiceOrder, text);
       if (parsed.ok) {
         onAnswer(parsed.response);
+      } else if (text === '' && error !== undefined) {
+        // Keep the reason a rejected key gave; "the answer is empty" would hide why nothing was entered.
+        return;
       } else {
         setError(parsed.reason);
       }
@@ -57,6 +63,8 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
       if (NUMBER_CHARACTERS.test(input)) {
         setTyped((text) => text + input);
         setError(undefined);
+      } else if (PRINTABLE.test(input)) {
+        setError(`"${input}" is not part of a number: type digits, such as 256 or 0.5.`);
       }
       return;
     }
@@ -69,6 +77,9 @@ export function QuestionScreen({ inputSlot, question, item, number, count, onAns
       return;
     }
     if (letters.length === 0) {
+      if (PRINTABLE.test(input) && !/^[\s,]+$/.test(input)) {
+        setError(`"${input}" is not a choice letter: type a letter from A to ${choiceLetter(item.choiceOrder.length - 1)}.`);
+      }
       return;
     }
     setError(undefined);
