@@ -41,7 +41,7 @@ const COMMAND_GROUPS: ReadonlyArray<{ names: readonly string[]; load: () => Prom
   { names: ['doctor'], load: async () => (await import('./commands/doctor.js')).registerDoctorCommands },
 ];
 
-/** The first argument that is not an option: the command name, if any. */
+/** Returns the first argument that is not an option: the command name, if any. */
 function commandName(argv: readonly string[]): string | undefined {
   return argv.slice(2).find((argument) => !argument.startsWith('-'));
 }
@@ -71,15 +71,15 @@ export async function buildProgram(context: CliContext, argv?: readonly string[]
   const versionOnly = argv !== undefined && name === undefined && flags.some((flag) => flag === '-v' || flag === '--version');
   // No command and no --help starts the default command, the tutor, which is in the lessons group.
   const tutorOnly = argv !== undefined && name === undefined && !flags.some((flag) => flag === '-h' || flag === '--help');
-  let wanted = COMMAND_GROUPS;
+  let groups = COMMAND_GROUPS;
   if (named) {
-    wanted = [named];
+    groups = [named];
   } else if (versionOnly) {
-    wanted = [];
+    groups = [];
   } else if (tutorOnly) {
-    wanted = COMMAND_GROUPS.filter((group) => group.names.includes('tutor'));
+    groups = COMMAND_GROUPS.filter((group) => group.names.includes('tutor'));
   }
-  const registers = await Promise.all(wanted.map((group) => group.load()));
+  const registers = await Promise.all(groups.map((group) => group.load()));
   for (const register of registers) {
     register(program, context);
   }

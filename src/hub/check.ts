@@ -86,7 +86,7 @@ export function resolveEndpoint(explicit: string | undefined, env: NodeJS.Proces
   return raw.replace(/\/+$/, '');
 }
 
-/** Whether HF_HUB_OFFLINE asks for no network access, with the values huggingface_hub accepts as true. */
+/** Whether HF_HUB_OFFLINE requests no network access, with the values huggingface_hub accepts as true. */
 export function hubOfflineRequested(env: NodeJS.ProcessEnv): boolean {
   return ['1', 'ON', 'YES', 'TRUE'].includes((env.HF_HUB_OFFLINE ?? '').toUpperCase());
 }
@@ -211,7 +211,7 @@ async function checkRepo(requirement: RepoRequirement, context: CheckContext): P
       requirement.type === 'model'
         ? await modelInfo({ name: requirement.id, ...common })
         : await datasetInfo({ name: requirement.id, ...common });
-    // A Hub (or a mirror) that answers with another shape must not print "gated (undefined)".
+    // A Hub (or a mirror) that responds with another shape must not print "gated (undefined)".
     report.gated = info.gated === false || info.gated === 'auto' || info.gated === 'manual' ? info.gated : null;
     report.private = typeof info.private === 'boolean' ? info.private : null;
     repositoryFound = true;

@@ -2,7 +2,7 @@ import type { HubReport, ProblemCode, RepoAccess, RepoReport, StageTokenSource }
 import { formatGigabytes } from './report.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
-/** Characters kept of one report line; a Hub answer can put arbitrary text into one. */
+/** Characters kept of one report line; a Hub response can put arbitrary text into one. */
 const MAX_LINE_CHARS = 400;
 
 /** Status of one line; the views map it to a theme role, a glyph and a word. */

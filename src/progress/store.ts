@@ -20,8 +20,9 @@ export interface ProgressStoreOptions {
 
 /**
  * Progress, quiz history and remembered targets, kept in one JSON file through conf (atomic writes).
- * A corrupt or invalid file is copied aside and reported in `warnings`; a folder that cannot be written
- * leaves the store working in memory with a warning. Nothing here throws at the caller.
+ * A corrupt or invalid file is copied aside and reported in `warnings`. A folder that cannot be written
+ * leaves the store working in memory with a warning. Opening and saving never throw; `update` throws only
+ * when `mutate` leaves data that does not match the schema.
  */
 export class ProgressStore {
   readonly warnings: string[] = [];

@@ -37,7 +37,7 @@ export function clearCurrentAttempt(store: ProgressStore): void {
 
 export interface SavedAttempt {
   state?: AttemptState;
-  /** Why a saved attempt was dropped, for the student to read. */
+  /** Reason a saved attempt was dropped, for the student to read. */
   warning?: string;
 }
 

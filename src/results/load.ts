@@ -8,7 +8,7 @@ import { PredictionSchema, ScoreDetailSchema, ScoresSchema, type Prediction, typ
 /** Output folder of `mllm-course run` when --out is not given, relative to the work folder. */
 export const DEFAULT_RUN_OUT_DIR = 'out';
 
-/** The output folder on this machine: absolute as given, else under the work folder with `~` expanded. */
+/** Resolves the output folder on this machine: absolute as given, else under the work folder with `~` expanded. */
 export function localOutDir(workDir: string, outDir: string): string {
   if (path.isAbsolute(outDir)) {
     return outDir;
@@ -33,7 +33,7 @@ export interface StageResults {
 /**
  * Reads what the infer and evaluate stages wrote under one output folder. A file that is absent gives an
  * empty part (that stage has not run yet). An invalid line of a JSONL file is skipped and listed in
- * `skipped`; a scores file that is invalid, or a file that cannot be read, throws a ContentError.
+ * `skipped`. An invalid scores file, or a file that cannot be read, throws a ContentError.
  */
 export function loadResults(outDir: string): StageResults {
   const predictionsPath = path.join(outDir, PREDICTIONS_FILE);

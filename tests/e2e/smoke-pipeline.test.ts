@@ -118,7 +118,10 @@ test('smoke pipeline events follow the protocol', () => {
   const training = readEvents(folders.get('finetune')!).filter((event) => event.kind === 'progress');
   expect(training.length).toBeGreaterThan(0);
   const last = training.at(-1)!;
-  expect(last.kind === 'progress' && last.step).toBe(last.kind === 'progress' ? last.total : -1);
+  if (last.kind !== 'progress') {
+    throw new Error('the filter above keeps progress events only');
+  }
+  expect(last.step).toBe(last.total);
   expect(training.some((event) => event.kind === 'progress' && typeof event.loss === 'number')).toBe(true);
 
   const artifacts = readEvents(folders.get('infer')!).filter((event) => event.kind === 'artifact');

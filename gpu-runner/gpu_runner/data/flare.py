@@ -171,7 +171,7 @@ def read_question_file(path: Path, repair: str = REDOWNLOAD) -> QuestionFile:
         ) from error
     if not isinstance(data, list):
         raise StageError(
-            f"{path} holds a JSON {type(data).__name__}, expected a list of rows",
+            f"{path} contains a JSON {type(data).__name__}, expected a list of rows",
             f"Each row needs the fields {', '.join(REQUIRED_FIELDS)}.",
             ExitCode.USAGE,
             code="bad_json",

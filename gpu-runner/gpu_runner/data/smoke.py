@@ -1,6 +1,6 @@
 """Synthetic FLARE-MLLM-2D tree for smoke runs, in the layout and JSON schema of the real one.
 
-It holds the IU X-ray folders of the training and public validation splits,
+It contains the IU X-ray folders of the training and public validation splits,
 each with an image zip and a question file, small grey PNGs (a shape drawn on
 them marks an abnormal study), four section questions per study, normal and
 abnormal answers, and `ImageName` as a list of both views for most rows and a
